@@ -1,0 +1,65 @@
+// The one project header that includes <mpi.h>. Only the road's halo exchange, the reductions here
+// and the h5 layer use MPI; modules receive a Comm and never reach for MPI_COMM_WORLD themselves, so
+// tests can build one over a sub-communicator.
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+
+namespace convoy {
+
+// Throws RuntimeError naming the call, the source position and MPI's own explanation.
+void checkMpi(int status, const char* call, const char* file, int line);
+#define CONVOY_MPI_CHECK(call) ::convoy::checkMpi((call), #call, __FILE__, __LINE__)
+
+// MPI_Init / MPI_Finalize for the lifetime of main.
+class MpiSession {
+ public:
+  MpiSession(int& argc, char**& argv);
+  ~MpiSession();
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+};
+
+class Comm {
+ public:
+  // Wraps (does not own) a communicator and makes its errors return, so they become exceptions.
+  explicit Comm(MPI_Comm comm);
+  static Comm world();
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool isRoot() const { return rank_ == 0; }
+  MPI_Comm raw() const { return comm_; }
+
+  // Element-wise sums over all ranks, in place. Unsigned sums wrap modulo 2^64 (digests rely on it).
+  void sumInPlace(std::span<std::int64_t> values) const;
+  void sumInPlace(std::span<std::uint64_t> values) const;
+  std::int64_t sum(std::int64_t value) const;
+  // Rank 0's text, on every rank.
+  std::string broadcastFromRoot(const std::string& text) const;
+  void barrier() const;
+  // Ends every process of the job; for failures that not all ranks share (they would otherwise hang).
+  [[noreturn]] void abort(int exitCode) const;
+
+  // Runs `work` on rank 0 only. If it throws InputError or RuntimeError, every rank throws the same
+  // error afterwards, so a problem rank 0 finds (a file it cannot read) ends all ranks cleanly.
+  void onRootThenShareErrors(const std::function<void()>& work) const;
+
+  // Sends `toLeft` to rank `left` and `toRight` to rank `right`, and receives what those ranks send
+  // this way (`fromLeft` from `left`, `fromRight` from `right`); the halo exchange around the ring.
+  void exchangeWithNeighbours(int left, int right, std::span<const std::uint64_t> toLeft,
+                              std::span<const std::uint64_t> toRight, std::span<std::uint64_t> fromLeft,
+                              std::span<std::uint64_t> fromRight) const;
+
+ private:
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+}  // namespace convoy

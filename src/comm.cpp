@@ -1,0 +1,109 @@
+#include "convoy/comm.hpp"
+
+#include <array>
+#include <climits>
+#include <optional>
+#include <string>
+
+#include "convoy/error.hpp"
+
+namespace convoy {
+
+void checkMpi(int status, const char* call, const char* file, int line) {
+  if (status == MPI_SUCCESS) return;
+  std::array<char, MPI_MAX_ERROR_STRING> text{};
+  int length = 0;
+  MPI_Error_string(status, text.data(), &length);
+  throw RuntimeError(std::string("MPI call failed: ") + call + " at " + file + ":" + std::to_string(line) + ": " +
+                     std::string(text.data(), static_cast<std::size_t>(length)));
+}
+
+MpiSession::MpiSession(int& argc, char**& argv) { CONVOY_MPI_CHECK(MPI_Init(&argc, &argv)); }
+
+MpiSession::~MpiSession() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+Comm::Comm(MPI_Comm comm) : comm_(comm) {
+  CONVOY_MPI_CHECK(MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN));
+  CONVOY_MPI_CHECK(MPI_Comm_rank(comm_, &rank_));
+  CONVOY_MPI_CHECK(MPI_Comm_size(comm_, &size_));
+}
+
+Comm Comm::world() { return Comm(MPI_COMM_WORLD); }
+
+namespace {
+int countOf(std::size_t n) {
+  if (n > static_cast<std::size_t>(INT_MAX)) throw RuntimeError("MPI message of " + std::to_string(n) + " elements is too long");
+  return static_cast<int>(n);
+}
+}  // namespace
+
+void Comm::sumInPlace(std::span<std::int64_t> values) const {
+  CONVOY_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values.data(), countOf(values.size()), MPI_INT64_T, MPI_SUM, comm_));
+}
+
+void Comm::sumInPlace(std::span<std::uint64_t> values) const {
+  CONVOY_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values.data(), countOf(values.size()), MPI_UINT64_T, MPI_SUM, comm_));
+}
+
+std::int64_t Comm::sum(std::int64_t value) const {
+  sumInPlace(std::span<std::int64_t>(&value, 1));
+  return value;
+}
+
+std::string Comm::broadcastFromRoot(const std::string& text) const {
+  std::uint64_t length = text.size();
+  CONVOY_MPI_CHECK(MPI_Bcast(&length, 1, MPI_UINT64_T, 0, comm_));
+  std::string received = isRoot() ? text : std::string(length, '\0');
+  CONVOY_MPI_CHECK(MPI_Bcast(received.data(), countOf(length), MPI_CHAR, 0, comm_));
+  return received;
+}
+
+void Comm::barrier() const { CONVOY_MPI_CHECK(MPI_Barrier(comm_)); }
+
+void Comm::abort(int exitCode) const {
+  MPI_Abort(comm_, exitCode);
+  std::abort();  // MPI_Abort does not return; this keeps [[noreturn]] honest if it ever did
+}
+
+void Comm::onRootThenShareErrors(const std::function<void()>& work) const {
+  // kind: 0 = fine, 1 = input error, 2 = runtime error
+  std::string kind = "0";
+  std::string message;
+  if (isRoot()) {
+    try {
+      work();
+    } catch (const InputError& error) {
+      kind = "1";
+      message = error.what();
+    } catch (const RuntimeError& error) {
+      kind = "2";
+      message = error.what();
+    }
+  }
+  const std::string shared = broadcastFromRoot(kind + message);
+  if (shared[0] == '1') {
+    if (isRoot()) throw InputError(message);
+    throw InputError(shared.substr(1));
+  }
+  if (shared[0] == '2') throw RuntimeError(shared.substr(1), ErrorScope::AllRanks);
+}
+
+void Comm::exchangeWithNeighbours(int left, int right, std::span<const std::uint64_t> toLeft,
+                                  std::span<const std::uint64_t> toRight, std::span<std::uint64_t> fromLeft,
+                                  std::span<std::uint64_t> fromRight) const {
+  // Two tags keep the directions apart when left == right (two ranks, or one rank with itself).
+  constexpr int kRightward = 184;
+  constexpr int kLeftward = 185;
+  CONVOY_MPI_CHECK(MPI_Sendrecv(toRight.data(), countOf(toRight.size()), MPI_UINT64_T, right, kRightward,
+                                fromLeft.data(), countOf(fromLeft.size()), MPI_UINT64_T, left, kRightward, comm_,
+                                MPI_STATUS_IGNORE));
+  CONVOY_MPI_CHECK(MPI_Sendrecv(toLeft.data(), countOf(toLeft.size()), MPI_UINT64_T, left, kLeftward,
+                                fromRight.data(), countOf(fromRight.size()), MPI_UINT64_T, right, kLeftward, comm_,
+                                MPI_STATUS_IGNORE));
+}
+
+}  // namespace convoy

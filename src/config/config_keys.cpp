@@ -1,0 +1,192 @@
+#include "config/config_keys.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <optional>
+#include <utility>
+
+namespace convoy::config {
+namespace {
+
+constexpr std::uint64_t kMaxCells = std::uint64_t{1} << 62;
+constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 62;
+
+std::optional<double> parseReal(const YAML::Node& node) {
+  if (!node.IsScalar()) return std::nullopt;
+  const std::string& text = node.Scalar();
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+// Integers may also be written as 1e7 or 1.024e7 when the value is a whole number.
+std::optional<std::uint64_t> parseUnsigned(const YAML::Node& node) {
+  if (!node.IsScalar()) return std::nullopt;
+  const std::string& text = node.Scalar();
+  std::uint64_t value = 0;
+  const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (status == std::errc() && end == text.data() + text.size()) return value;
+  const std::optional<double> real = parseReal(node);
+  if (!real || *real < 0 || *real != std::floor(*real) || *real >= 18446744073709551616.0) return std::nullopt;
+  return static_cast<std::uint64_t>(*real);
+}
+
+std::string rangeText(std::uint64_t min, std::uint64_t max) {
+  auto show = [](std::uint64_t v) {
+    if (v == kMaxCells) return std::string("2^62");
+    if (v == std::numeric_limits<std::uint64_t>::max()) return std::string("2^64-1");
+    return std::to_string(v);
+  };
+  return "an integer from " + show(min) + " to " + show(max);
+}
+
+KeySpec unsignedKey(std::string path, std::uint64_t min, std::uint64_t max,
+                    std::function<std::uint64_t&(Config&)> field) {
+  return {std::move(path), rangeText(min, max), [=](const YAML::Node& node, Config& config) {
+            const auto value = parseUnsigned(node);
+            if (!value || *value < min || *value > max) return false;
+            field(config) = *value;
+            return true;
+          }};
+}
+
+KeySpec realKey(std::string path, double min, double max, std::function<double&(Config&)> field) {
+  auto show = [](double v) {
+    std::string text = std::to_string(v);
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+    return text;
+  };
+  return {std::move(path), "a number from " + show(min) + " to " + show(max),
+          [=](const YAML::Node& node, Config& config) {
+            const auto value = parseReal(node);
+            if (!value || *value < min || *value > max) return false;
+            field(config) = *value;
+            return true;
+          }};
+}
+
+template <typename Value>
+KeySpec choiceKey(std::string path, std::vector<std::pair<std::string, Value>> choices,
+                  std::function<Value&(Config&)> field) {
+  std::string expected = "one of";
+  for (const auto& choice : choices) expected += (&choice == &choices.front() ? " " : ", ") + choice.first;
+  return {std::move(path), expected, [=](const YAML::Node& node, Config& config) {
+            if (!node.IsScalar()) return false;
+            for (const auto& [name, value] : choices) {
+              if (node.Scalar() == name) {
+                field(config) = value;
+                return true;
+              }
+            }
+            return false;
+          }};
+}
+
+KeySpec textKey(std::string path, std::function<std::string&(Config&)> field) {
+  return {std::move(path), "a non-empty text", [=](const YAML::Node& node, Config& config) {
+            if (!node.IsScalar() || node.Scalar().empty()) return false;
+            field(config) = node.Scalar();
+            return true;
+          }};
+}
+
+KeySpec unsignedListKey(std::string path, std::function<std::vector<std::uint64_t>&(Config&)> field) {
+  return {std::move(path), "a list of cell positions (integers >= 0), e.g. [0, 5000]",
+          [=](const YAML::Node& node, Config& config) {
+            if (!node.IsSequence()) return false;
+            std::vector<std::uint64_t> values;
+            for (const auto& item : node) {
+              const auto value = parseUnsigned(item);
+              if (!value) return false;
+              values.push_back(*value);
+            }
+            field(config) = std::move(values);
+            return true;
+          }};
+}
+
+std::vector<KeySpec> makeKeySpecs() {
+  const std::uint64_t maxSeed = std::numeric_limits<std::uint64_t>::max();
+  return {
+      unsignedKey("road.cells", 1, kMaxCells, [](Config& c) -> auto& { return c.road.cells; }),
+      choiceKey<Boundary>("road.boundary", {{"periodic", Boundary::Periodic}, {"open", Boundary::Open}},
+                          [](Config& c) -> auto& { return c.road.boundary; }),
+      choiceKey<ModelType>("model.type", {{"rule184", ModelType::Rule184}, {"nasch", ModelType::Nasch}},
+                           [](Config& c) -> auto& { return c.model.type; }),
+      unsignedKey("model.vmax", 1, 255, [](Config& c) -> auto& { return c.model.vmax; }),
+      realKey("model.p_brake", 0, 1, [](Config& c) -> auto& { return c.model.pBrake; }),
+      realKey("init.density", 0, 1, [](Config& c) -> auto& { return c.init.density; }),
+      unsignedKey("init.seed", 0, maxSeed, [](Config& c) -> auto& { return c.init.seed; }),
+      textKey("init.from", [](Config& c) -> auto& { return c.init.from; }),
+      unsignedKey("run.steps", 0, kMaxCount, [](Config& c) -> auto& { return c.run.steps; }),
+      realKey("run.max_hours", 0, 1e6, [](Config& c) -> auto& { return c.run.maxHours; }),
+      textKey("output.directory", [](Config& c) -> auto& { return c.output.directory; }),
+      unsignedKey("output.timeseries_every", 1, kMaxCount, [](Config& c) -> auto& { return c.output.timeseriesEvery; }),
+      unsignedListKey("output.detectors", [](Config& c) -> auto& { return c.output.detectors; }),
+      unsignedKey("output.snapshot_every", 0, kMaxCount, [](Config& c) -> auto& { return c.output.snapshotEvery; }),
+      unsignedKey("output.profile_bins", 1, std::uint64_t{1} << 32,
+                  [](Config& c) -> auto& { return c.output.profileBins; }),
+      unsignedKey("checkpoint.every_steps", 0, kMaxCount, [](Config& c) -> auto& { return c.checkpoint.everySteps; }),
+      realKey("checkpoint.every_minutes", 0, 1e6, [](Config& c) -> auto& { return c.checkpoint.everyMinutes; }),
+      unsignedKey("checkpoint.keep", 1, 1000, [](Config& c) -> auto& { return c.checkpoint.keep; }),
+      choiceKey<std::string>("logging.level",
+                             {{"trace", "trace"}, {"debug", "debug"}, {"info", "info"}, {"warn", "warn"},
+                              {"error", "error"}},
+                             [](Config& c) -> auto& { return c.logging.level; }),
+      realKey("logging.progress_seconds", 0, 1e6, [](Config& c) -> auto& { return c.logging.progressSeconds; }),
+      unsignedKey("logging.report_every", 0, kMaxCount, [](Config& c) -> auto& { return c.logging.reportEvery; }),
+  };
+}
+
+std::size_t editDistance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string lastPart(const std::string& path) { return path.substr(path.rfind('.') + 1); }
+
+}  // namespace
+
+const std::vector<KeySpec>& keySpecs() {
+  static const std::vector<KeySpec> specs = makeKeySpecs();
+  return specs;
+}
+
+const KeySpec* findKey(const std::string& path) {
+  for (const auto& spec : keySpecs()) {
+    if (spec.path == path) return &spec;
+  }
+  return nullptr;
+}
+
+std::string suggestKey(const std::string& path) {
+  std::string best;
+  std::size_t bestDistance = std::max<std::size_t>(2, path.size() / 3) + 1;
+  for (const auto& spec : keySpecs()) {
+    // A key put in the wrong section ("road.density") is found by its last part.
+    const std::size_t distance = lastPart(spec.path) == lastPart(path) ? 0 : editDistance(spec.path, path);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = spec.path;
+    }
+  }
+  return best;
+}
+
+}  // namespace convoy::config

@@ -1,0 +1,88 @@
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+
+#include "convoy/config.hpp"
+
+namespace convoy {
+namespace {
+
+// The shortest text that reads back as the same double.
+std::string exact(double value) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+}  // namespace
+
+std::string modelName(ModelType type) { return type == ModelType::Rule184 ? "rule184" : "nasch"; }
+
+std::string boundaryName(Boundary boundary) { return boundary == Boundary::Periodic ? "periodic" : "open"; }
+
+std::string toYaml(const Config& c) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "road" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "cells" << YAML::Value << c.road.cells;
+  out << YAML::Key << "boundary" << YAML::Value << boundaryName(c.road.boundary);
+  out << YAML::EndMap;
+  out << YAML::Key << "model" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "type" << YAML::Value << modelName(c.model.type);
+  if (c.model.type == ModelType::Nasch) {
+    out << YAML::Key << "vmax" << YAML::Value << c.model.vmax;
+    out << YAML::Key << "p_brake" << YAML::Value << exact(c.model.pBrake);
+  }
+  out << YAML::EndMap;
+  out << YAML::Key << "init" << YAML::Value << YAML::BeginMap;
+  if (c.init.from.empty()) {
+    out << YAML::Key << "density" << YAML::Value << exact(c.init.density);
+  } else {
+    out << YAML::Key << "from" << YAML::Value << c.init.from;
+  }
+  out << YAML::Key << "seed" << YAML::Value << c.init.seed;
+  out << YAML::EndMap;
+  out << YAML::Key << "run" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "steps" << YAML::Value << c.run.steps;
+  out << YAML::Key << "max_hours" << YAML::Value << exact(c.run.maxHours);
+  out << YAML::EndMap;
+  out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "directory" << YAML::Value << c.output.directory;
+  out << YAML::Key << "timeseries_every" << YAML::Value << c.output.timeseriesEvery;
+  out << YAML::Key << "detectors" << YAML::Value << YAML::Flow << c.output.detectors;
+  out << YAML::Key << "snapshot_every" << YAML::Value << c.output.snapshotEvery;
+  out << YAML::Key << "profile_bins" << YAML::Value << c.output.profileBins;
+  out << YAML::EndMap;
+  out << YAML::Key << "checkpoint" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "every_steps" << YAML::Value << c.checkpoint.everySteps;
+  out << YAML::Key << "every_minutes" << YAML::Value << exact(c.checkpoint.everyMinutes);
+  out << YAML::Key << "keep" << YAML::Value << c.checkpoint.keep;
+  out << YAML::EndMap;
+  out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "level" << YAML::Value << c.logging.level;
+  out << YAML::Key << "progress_seconds" << YAML::Value << exact(c.logging.progressSeconds);
+  out << YAML::Key << "report_every" << YAML::Value << c.logging.reportEvery;
+  out << YAML::EndMap;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::vector<std::string> physicsDifferences(const Config& a, const Config& b) {
+  std::vector<std::string> differences;
+  auto compare = [&](const std::string& key, const std::string& valueA, const std::string& valueB) {
+    if (valueA != valueB) differences.push_back(key + " (" + valueA + " vs " + valueB + ")");
+  };
+  compare("road.cells", std::to_string(a.road.cells), std::to_string(b.road.cells));
+  compare("road.boundary", boundaryName(a.road.boundary), boundaryName(b.road.boundary));
+  compare("model.type", modelName(a.model.type), modelName(b.model.type));
+  if (a.model.type == ModelType::Nasch && b.model.type == ModelType::Nasch) {
+    compare("model.vmax", std::to_string(a.model.vmax), std::to_string(b.model.vmax));
+    compare("model.p_brake", exact(a.model.pBrake), exact(b.model.pBrake));
+  }
+  compare("init.from", a.init.from, b.init.from);
+  if (a.init.from.empty() && b.init.from.empty()) compare("init.density", exact(a.init.density), exact(b.init.density));
+  compare("init.seed", std::to_string(a.init.seed), std::to_string(b.init.seed));
+  return differences;
+}
+
+}  // namespace convoy
