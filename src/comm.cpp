@@ -54,6 +54,11 @@ std::int64_t Comm::sum(std::int64_t value) const {
   return value;
 }
 
+std::uint64_t Comm::max(std::uint64_t value) const {
+  CONVOY_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_UINT64_T, MPI_MAX, comm_));
+  return value;
+}
+
 std::string Comm::broadcastFromRoot(const std::string& text) const {
   std::uint64_t length = text.size();
   CONVOY_MPI_CHECK(MPI_Bcast(&length, 1, MPI_UINT64_T, 0, comm_));

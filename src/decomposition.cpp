@@ -3,29 +3,34 @@
 #include <algorithm>
 #include <cassert>
 
+#include "convoy/packed_road.hpp"
+
 namespace convoy {
 
 Decomposition::Decomposition(std::uint64_t cells, int ranks)
     : cells_(cells),
       ranks_(ranks),
-      activeRanks_(static_cast<int>(std::min<std::uint64_t>(cells, static_cast<std::uint64_t>(ranks)))),
-      base_(cells / static_cast<std::uint64_t>(ranks)),
-      extra_(cells % static_cast<std::uint64_t>(ranks)) {
+      words_(packed::wordsFor(cells)),
+      activeRanks_(static_cast<int>(std::min<std::uint64_t>(words_, static_cast<std::uint64_t>(ranks)))),
+      base_(words_ / static_cast<std::uint64_t>(ranks)),
+      extra_(words_ % static_cast<std::uint64_t>(ranks)) {
   assert(ranks >= 1);
 }
 
 CellRange Decomposition::range(int rank) const {
   assert(rank >= 0 && rank < ranks_);
   const auto r = static_cast<std::uint64_t>(rank);
-  const std::uint64_t begin = r * base_ + std::min(r, extra_);
-  return {begin, begin + base_ + (r < extra_ ? 1 : 0)};
+  const std::uint64_t firstWord = r * base_ + std::min(r, extra_);
+  const std::uint64_t endWord = firstWord + base_ + (r < extra_ ? 1 : 0);
+  return {std::min(firstWord * packed::kCellsPerWord, cells_), std::min(endWord * packed::kCellsPerWord, cells_)};
 }
 
 int Decomposition::owner(std::uint64_t cell) const {
   assert(cell < cells_);
-  const std::uint64_t bigBlocks = extra_ * (base_ + 1);  // cells owned by the ranks with one extra
-  if (cell < bigBlocks) return static_cast<int>(cell / (base_ + 1));
-  return static_cast<int>(extra_ + (cell - bigBlocks) / base_);
+  const std::uint64_t word = cell / packed::kCellsPerWord;
+  const std::uint64_t bigBlocks = extra_ * (base_ + 1);  // words owned by the ranks with one extra
+  if (word < bigBlocks) return static_cast<int>(word / (base_ + 1));
+  return static_cast<int>(extra_ + (word - bigBlocks) / base_);
 }
 
 int Decomposition::leftNeighbour(int rank) const { return (rank + activeRanks_ - 1) % activeRanks_; }

@@ -7,21 +7,53 @@
 #include "convoy/error.hpp"
 
 namespace convoy {
+namespace {
+
+// Rank 0's console: information on stdout, warnings and errors on stderr, so that the output of
+// `convoy validate > resolved.yaml` stays clean YAML.
+class ConsoleSink : public spdlog::sinks::sink {
+ public:
+  void log(const spdlog::details::log_msg& message) override {
+    (message.level >= spdlog::level::warn ? errors_ : information_)->log(message);
+  }
+  void flush() override {
+    information_->flush();
+    errors_->flush();
+  }
+  void set_pattern(const std::string& pattern) override {
+    information_->set_pattern(pattern);
+    errors_->set_pattern(pattern);
+  }
+  void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override {
+    information_->set_formatter(formatter->clone());
+    errors_->set_formatter(std::move(formatter));
+  }
+
+ private:
+  spdlog::sink_ptr information_ = std::make_shared<spdlog::sinks::stdout_color_sink_mt>();
+  spdlog::sink_ptr errors_ = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+};
+
+}  // namespace
 
 void setupLogging(const Comm& comm, const std::string& level) {
   spdlog::sink_ptr console;
   if (comm.isRoot()) {
-    console = std::make_shared<spdlog::sinks::stdout_color_sink_mt>();
+    console = std::make_shared<ConsoleSink>();
     console->set_pattern("[%H:%M:%S %l] %v");
   } else {
     console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
     console->set_pattern("[%H:%M:%S %l] [rank " + std::to_string(comm.rank()) + "] %v");
   }
   auto logger = std::make_shared<spdlog::logger>("convoy", console);
-  const spdlog::level::level_enum wanted = spdlog::level::from_str(level);
-  logger->set_level(comm.isRoot() ? wanted : std::max(wanted, spdlog::level::warn));
   logger->flush_on(spdlog::level::info);  // a killed job keeps every line it logged
   spdlog::set_default_logger(logger);
+  setLogLevel(comm, level);
+}
+
+void setLogLevel(const Comm& comm, const std::string& level) {
+  const spdlog::level::level_enum wanted = spdlog::level::from_str(level);
+  spdlog::set_level(comm.isRoot() ? wanted : std::max(wanted, spdlog::level::warn));
 }
 
 void addLogFile(const Comm& comm, const std::filesystem::path& logFile) {

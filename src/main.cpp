@@ -8,6 +8,10 @@
 #include "convoy/comm.hpp"
 #include "convoy/config.hpp"
 #include "convoy/error.hpp"
+#include "convoy/h5/handle.hpp"
+#include "convoy/io/inspect.hpp"
+#include "convoy/io/road_file.hpp"
+#include "convoy/io/run_outputs.hpp"
 #include "convoy/log.hpp"
 #include "convoy/output_directory.hpp"
 #include "convoy/simulation.hpp"
@@ -18,6 +22,7 @@ namespace {
 
 struct Arguments {
   std::string configPath;
+  std::string inspectPath;
   std::vector<std::string> overrides;
   std::string outputDirectory;
 };
@@ -27,8 +32,21 @@ struct Arguments {
 LoadedConfig loadConfig(const Comm& comm, const Arguments& arguments) {
   std::string text;
   comm.onRootThenShareErrors([&] { text = readConfigText(arguments.configPath); });
-  std::vector<std::string> overrides = arguments.overrides;
-  LoadedConfig loaded = parseConfig(arguments.configPath, comm.broadcastFromRoot(text), overrides);
+  text = comm.broadcastFromRoot(text);
+  LoadedConfig loaded = parseConfig(arguments.configPath, text, arguments.overrides);
+  if (!loaded.config.init.from.empty()) {
+    // The road's length comes from the file; the config is checked again knowing it.
+    const io::RoadFileInfo road = io::describeRoadFile(comm, {loaded.config.init.from, loaded.config.init.dataset});
+    if (loaded.setAt.count("road.cells") && loaded.config.road.cells != road.cells) {
+      throw InputError(loaded.setAt["road.cells"] + ": road.cells (" + std::to_string(loaded.config.road.cells) +
+                       ") differs from the " + std::to_string(road.cells) + " cells of the road in " +
+                       loaded.config.init.from + "; remove road.cells or make them agree");
+    }
+    std::vector<std::string> overrides = arguments.overrides;
+    overrides.push_back("road.cells=" + std::to_string(road.cells));
+    loaded = parseConfig(arguments.configPath, text, overrides);
+    loaded.setAt.erase("road.cells");
+  }
   if (!arguments.outputDirectory.empty()) {
     loaded.config.output.directory = arguments.outputDirectory;
     loaded.setAt["output.directory"] = "--output " + arguments.outputDirectory;
@@ -46,8 +64,7 @@ ExitCode validateCommand(const Comm& comm, const Arguments& arguments) {
 ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
   const LoadedConfig loaded = loadConfig(comm, arguments);
   const Config& config = loaded.config;
-  spdlog::set_level(spdlog::level::from_str(config.logging.level));
-  if (!comm.isRoot()) spdlog::set_level(std::max(spdlog::level::from_str(config.logging.level), spdlog::level::warn));
+  setLogLevel(comm, config.logging.level);
   prepareOutputDirectory(comm, config);
   addLogFile(comm, logFilePath(config));
   spdlog::info("convoy {} run of {} on {} MPI ranks; output in {}", kVersion, arguments.configPath, comm.size(),
@@ -55,11 +72,17 @@ ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
   for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
 
   Simulation simulation(comm, config);
+  io::RunOutputs outputs(comm, config, simulation);
   const RunSummary summary = simulation.run();
+  outputs.finish();
   spdlog::info("finished {} steps of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs", summary.steps, summary.cells,
                summary.cars, summary.seconds, summary.mcops());
   spdlog::info("final average velocity {:.6f}; state digest {:016x}", summary.lastMeanVelocity, summary.digest);
   return ExitCode::Success;
+}
+
+ExitCode inspectCommand(const Comm& comm, const Arguments& arguments) {
+  return io::inspectFile(comm, arguments.inspectPath, std::cout);
 }
 
 std::string versionText() {
@@ -69,7 +92,7 @@ std::string versionText() {
 ExitCode dispatch(const Comm& comm, int argc, char** argv) {
   CLI::App app{"convoy: a traffic cellular automaton (rule 184, the EPCC workshop's model) on any number of MPI "
                "ranks.\nExamples:\n  mpirun -n 4 convoy run input/workshop.yaml\n  convoy validate input/quickstart.yaml "
-               "--set road.cells=2048000\nThe config keys, outputs and exit codes are described in SPEC.md and the "
+               "--set road.cells=2048000\n  convoy inspect runs/quickstart/timeseries.h5\nThe config keys, outputs and exit codes are described in SPEC.md and the "
                "README.",
                "convoy"};
   app.set_version_flag("--version", versionText());
@@ -88,6 +111,16 @@ ExitCode dispatch(const Comm& comm, int argc, char** argv) {
       ->type_name("DIR");
   CLI::App* validate = app.add_subcommand("validate", "check a config and print it resolved, defaults filled in");
   addConfigOptions(validate);
+  CLI::App* inspect = app.add_subcommand(
+      "inspect", "summarise a convoy HDF5 file (time series, snapshot); for snapshots, recompute the digest");
+  inspect->add_option("file", arguments.inspectPath, "the HDF5 file")->required();
+
+  // CLI11 would only say "a subcommand is required" for a misspelt one.
+  const std::string first = argc > 1 ? argv[1] : "";
+  if (!first.empty() && first[0] != '-' && first != "run" && first != "validate" && first != "inspect") {
+    throw InputError(std::string("command line: unknown command '") + argv[1] +
+                     "'; the commands are run, validate and inspect (see convoy --help)");
+  }
 
   try {
     app.parse(argc, argv);
@@ -101,6 +134,7 @@ ExitCode dispatch(const Comm& comm, int argc, char** argv) {
     throw InputError(std::string("command line: ") + error.what() + " (see convoy --help)");
   }
   if (run->parsed()) return runCommand(comm, arguments);
+  if (inspect->parsed()) return inspectCommand(comm, arguments);
   return validateCommand(comm, arguments);
 }
 
@@ -108,11 +142,14 @@ ExitCode runMain(const Comm& comm, int argc, char** argv) {
   try {
     return dispatch(comm, argc, argv);
   } catch (const InputError& error) {
-    for (const auto& problem : error.problems()) spdlog::error("{}", problem);
-    if (comm.isRoot()) spdlog::error("bad input; nothing was written (exit status 2)");
+    // Every rank raises the same InputError; rank 0 reports it once.
+    if (comm.isRoot()) {
+      for (const auto& problem : error.problems()) spdlog::error("{}", problem);
+      spdlog::error("bad input; nothing was written (exit status 2)");
+    }
     return ExitCode::BadInput;
   } catch (const RuntimeError& error) {
-    spdlog::error("{}", error.what());
+    if (error.scope() == ErrorScope::ThisRank || comm.isRoot()) spdlog::error("{}", error.what());
     if (error.scope() == ErrorScope::ThisRank && comm.size() > 1) comm.abort(static_cast<int>(ExitCode::RuntimeFailure));
     return ExitCode::RuntimeFailure;
   } catch (const std::exception& error) {
@@ -129,5 +166,6 @@ int main(int argc, char** argv) {
   convoy::MpiSession mpi(argc, argv);
   const convoy::Comm comm = convoy::Comm::world();
   convoy::setupLogging(comm, "info");
+  convoy::h5::silenceErrorStacks();
   return static_cast<int>(convoy::runMain(comm, argc, argv));
 }

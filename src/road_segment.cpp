@@ -15,7 +15,7 @@ RoadSegment::RoadSegment(const Comm& comm, const Decomposition& decomposition)
       current_(packed::wordsFor(range_.cells()), 0),
       next_(current_.size(), 0) {}
 
-std::uint64_t RoadSegment::step() {
+std::uint64_t RoadSegment::step(std::span<const LocalDetector> detectors, std::span<std::int64_t> counts) {
   if (range_.empty()) return 0;
   const std::uint64_t cells = range_.cells();
   const std::array<std::uint64_t, 1> firstCell{packed::cell(current_, 0)};
@@ -25,9 +25,21 @@ std::uint64_t RoadSegment::step() {
   const int rank = comm_.rank();
   comm_.exchangeWithNeighbours(decomposition_.leftNeighbour(rank), decomposition_.rightNeighbour(rank), firstCell,
                                lastCell, leftHalo, rightHalo);
+  for (const LocalDetector& detector : detectors) {
+    const bool behind = detector.offset == 0 ? leftHalo[0] != 0 : packed::cell(current_, detector.offset - 1);
+    if (behind && !packed::cell(current_, detector.offset)) ++counts[detector.index];
+  }
   const std::uint64_t moved = rule184::stepPacked(current_, next_, cells, leftHalo[0] != 0, rightHalo[0] != 0);
   current_.swap(next_);
   return moved;
+}
+
+std::vector<LocalDetector> RoadSegment::localDetectors(std::span<const std::uint64_t> cells) const {
+  std::vector<LocalDetector> local;
+  for (std::size_t index = 0; index < cells.size(); ++index) {
+    if (range_.contains(cells[index])) local.push_back({cells[index] - range_.begin, index});
+  }
+  return local;
 }
 
 std::uint64_t RoadSegment::localCars() const { return packed::countCars(current_); }

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "convoy/initial_road.hpp"
+#include "convoy/io/road_file.hpp"
 
 namespace convoy {
 namespace {
@@ -23,14 +24,17 @@ std::string duration(double seconds) {
   return fmt::format("{:.1f}s", seconds);
 }
 
+std::uint64_t nextMultiple(std::uint64_t step, std::uint64_t every) { return (step / every + 1) * every; }
+
 }  // namespace
 
 double RunSummary::mcops() const {
   return seconds > 0 ? static_cast<double>(cells) * static_cast<double>(steps) / seconds / 1e6 : 0.0;
 }
 
-double meanVelocity(std::int64_t moves, std::uint64_t cars) {
-  return cars == 0 ? 0.0 : static_cast<double>(moves) / static_cast<double>(cars);
+double meanVelocity(std::int64_t distance, std::uint64_t cars, std::uint64_t steps) {
+  if (cars == 0 || steps == 0) return 0.0;
+  return static_cast<double>(distance) / (static_cast<double>(cars) * static_cast<double>(steps));
 }
 
 Simulation::Simulation(const Comm& comm, const Config& config)
@@ -38,15 +42,37 @@ Simulation::Simulation(const Comm& comm, const Config& config)
       config_(config),
       decomposition_(config.road.cells, comm.size()),
       road_(comm, decomposition_) {
-  fillRandomRoad(road_.words(), road_.range(), config_.init.density, config_.init.seed);
+  if (config_.init.from.empty()) {
+    fillRandomRoad(road_.words(), road_.range(), config_.init.density, config_.init.seed);
+  } else {
+    io::readRoadFile(comm_, io::RoadFileRequest{config_.init.from, config_.init.dataset}, road_.range(), road_.words());
+  }
   cars_ = road_.globalCars();
+}
+
+void Simulation::atEveryMultipleOf(std::uint64_t every, std::function<void(std::uint64_t)> action) {
+  if (every > 0) cadences_.push_back({every, std::move(action)});
 }
 
 std::uint64_t Simulation::nextSyncStep(std::uint64_t step, std::uint64_t stepsPerSync) const {
   std::uint64_t sync = std::min(step + stepsPerSync, config_.run.steps);
-  const std::uint64_t every = config_.logging.reportEvery;
-  if (every > 0) sync = std::min(sync, (step / every + 1) * every);
+  for (const Cadence& cadence : cadences_) sync = std::min(sync, nextMultiple(step, cadence.every));
   return sync;
+}
+
+void Simulation::runBlock(FlowLedger& ledger, std::span<const LocalDetector> detectors) {
+  for (std::uint64_t step = ledger.firstStep(); step <= ledger.lastStep(); ++step) {
+    ledger.moves(step) = static_cast<std::int64_t>(road_.step(detectors, ledger.detectorCounts(step)));
+  }
+}
+
+void Simulation::reportVelocities(const FlowBlock& block) const {
+  const std::uint64_t every = config_.logging.reportEvery;
+  if (every == 0) return;
+  for (std::uint64_t k = 0; k < block.moves.size(); ++k) {
+    const std::uint64_t step = block.firstStep + k;
+    if (step % every == 0) spdlog::info("step {}: average velocity {:.6f}", step, meanVelocity(block.moves[k], cars_));
+  }
 }
 
 RunSummary Simulation::run() {
@@ -59,37 +85,37 @@ RunSummary Simulation::run() {
   summary.cells = config_.road.cells;
   summary.cars = cars_;
   const double progressSeconds = config_.logging.progressSeconds;
-  const double syncSeconds = std::max(0.001, std::min(kSyncSeconds, progressSeconds));
+  const double syncSeconds = std::max(0.001, std::min(kSyncSeconds, progressSeconds > 0 ? progressSeconds : 1.0));
+  const std::vector<LocalDetector> detectors = road_.localDetectors(config_.output.detectors);
+  FlowLedger ledger(config_.output.timeseriesEvery, config_.output.detectors.size());
   double lastProgressAt = 0.0;
   double elapsed = 0.0;
   std::uint64_t stepsPerSync = 1;
   std::uint64_t step = 0;
-  std::vector<std::int64_t> block;
 
   comm_.barrier();
   const auto start = std::chrono::steady_clock::now();
   while (step < totalSteps) {
-    const std::uint64_t firstStep = step + 1;
-    const std::uint64_t syncStep = nextSyncStep(step, stepsPerSync);
-    // One slot per step for this rank's moves, and a last one for rank 0's clock: the sum gives every
-    // rank the same moves and the same time, so all of them take the same decisions.
-    block.assign(syncStep - step + 1, 0);
-    for (std::size_t k = 0; step < syncStep; ++k, ++step) block[k] = static_cast<std::int64_t>(road_.step());
+    ledger.begin(step + 1, nextSyncStep(step, stepsPerSync));
+    runBlock(ledger, detectors);
+    step = ledger.lastStep();
+    // Rank 0's clock travels with the counts: every rank gets the same time and takes the same
+    // decisions (how long the next block is, when to log) without another message.
     if (comm_.isRoot()) {
-      block.back() = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+      ledger.extra() =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     }
-    comm_.sumInPlace(block);
-    elapsed = static_cast<double>(block.back()) * 1e-9;
+    comm_.sumInPlace(ledger.buffer());
+    elapsed = static_cast<double>(ledger.extra()) * 1e-9;
 
-    const FlowBlock flow{firstStep, std::span<const std::int64_t>(block.data(), block.size() - 1)};
-    for (const auto& observer : observers_) observer(flow);
-    summary.lastMeanVelocity = meanVelocity(flow.moves.back(), cars_);
-    const std::uint64_t every = config_.logging.reportEvery;
-    for (std::uint64_t s = firstStep; s <= syncStep; ++s) {
-      if (every > 0 && s % every == 0) {
-        spdlog::info("step {}: average velocity {:.6f}", s, meanVelocity(flow.moves[s - firstStep], cars_));
-      }
+    const std::vector<FlowRow> rows = ledger.completedRows();
+    const FlowBlock block{ledger.firstStep(), ledger.movesOfBlock(), rows, elapsed};
+    reportVelocities(block);
+    for (const auto& observer : observers_) observer(block);
+    for (const Cadence& cadence : cadences_) {
+      if (step % cadence.every == 0) cadence.action(step);
     }
+    summary.lastMeanVelocity = meanVelocity(block.moves.back(), cars_);
 
     const double stepsPerSecond = static_cast<double>(step) / std::max(elapsed, 1e-9);
     if (progressSeconds > 0 && elapsed - lastProgressAt >= progressSeconds && step < totalSteps) {

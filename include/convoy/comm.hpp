@@ -40,6 +40,7 @@ class Comm {
   void sumInPlace(std::span<std::int64_t> values) const;
   void sumInPlace(std::span<std::uint64_t> values) const;
   std::int64_t sum(std::int64_t value) const;
+  std::uint64_t max(std::uint64_t value) const;
   // Rank 0's text, on every rank.
   std::string broadcastFromRoot(const std::string& text) const;
   void barrier() const;

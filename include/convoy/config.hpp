@@ -24,7 +24,8 @@ struct Config {
   struct Init {
     double density = 0.0;  // required unless `from` is given
     std::uint64_t seed = 5743;
-    std::string from;  // a saved road to start from; empty = random fill
+    std::string from;     // a saved road to start from; empty = random fill
+    std::string dataset;  // the dataset in `from` (default: /road of a convoy file)
   } init;
   struct Run {
     std::uint64_t steps = 0;  // required
@@ -36,6 +37,11 @@ struct Config {
     std::vector<std::uint64_t> detectors;
     std::uint64_t snapshotEvery = 0;
     std::uint64_t profileBins = 1024;
+    struct Hdf5 {
+      std::uint64_t alignment = 1 << 20;          // bytes; objects start at multiples of this
+      std::uint64_t alignmentThreshold = 1 << 16;  // bytes; smaller objects are not aligned
+      std::map<std::string, std::string> hints;    // MPI-IO hints (striping_factor, cray_cb_*, ...)
+    } hdf5;
   } output;
   struct Checkpoint {
     std::uint64_t everySteps = 0;

@@ -14,8 +14,11 @@ struct CellRange {
   bool contains(std::uint64_t cell) const { return cell >= begin && cell < end; }
 };
 
-// Contiguous blocks: the first (cells % ranks) ranks own one cell more than the others. When the road
-// is shorter than the rank count, ranks from `activeRanks()` on own nothing.
+// Contiguous blocks of whole 64-cell words, so that every rank's part of the packed road is a run of
+// whole words of the global packed road (snapshots and checkpoints are then one plain hyperslab per
+// rank). The road's W = ceil(cells / 64) words are shared out as evenly as possible, the first
+// (W % ranks) ranks owning one word more; the last word may be partly used. When the road has fewer
+// words than there are ranks, ranks from `activeRanks()` on own nothing.
 class Decomposition {
  public:
   Decomposition(std::uint64_t cells, int ranks);
@@ -32,9 +35,10 @@ class Decomposition {
  private:
   std::uint64_t cells_;
   int ranks_;
+  std::uint64_t words_;
   int activeRanks_;
-  std::uint64_t base_;   // cells per rank, rounded down
-  std::uint64_t extra_;  // ranks that own base_ + 1 cells
+  std::uint64_t base_;   // words per rank, rounded down
+  std::uint64_t extra_;  // ranks that own base_ + 1 words
 };
 
 }  // namespace convoy

@@ -11,6 +11,8 @@ namespace convoy {
 
 // Installs the default logger for this rank. `level` is one of trace, debug, info, warn, error.
 void setupLogging(const Comm& comm, const std::string& level);
+// Changes the level (rank 0 logs from `level` up; the others never below warn).
+void setLogLevel(const Comm& comm, const std::string& level);
 // Adds run.log (appended across runs) to rank 0's logger.
 void addLogFile(const Comm& comm, const std::filesystem::path& logFile);
 

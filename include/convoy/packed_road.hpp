@@ -2,6 +2,7 @@
 // (padding) are always zero, so counting cars is a popcount over the words.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <span>
@@ -31,6 +32,19 @@ inline void setCell(std::span<std::uint64_t> words, std::uint64_t index, bool oc
 inline std::uint64_t countCars(std::span<const std::uint64_t> words) {
   std::uint64_t cars = 0;
   for (const std::uint64_t word : words) cars += static_cast<std::uint64_t>(std::popcount(word));
+  return cars;
+}
+
+// Cars in cells [first, last) of a packed road.
+inline std::uint64_t countCarsInRange(std::span<const std::uint64_t> words, std::uint64_t first, std::uint64_t last) {
+  std::uint64_t cars = 0;
+  while (first < last) {
+    const std::uint64_t bit = first % kCellsPerWord;
+    const std::uint64_t take = std::min(kCellsPerWord - bit, last - first);
+    const std::uint64_t mask = take == kCellsPerWord ? ~std::uint64_t{0} : ((std::uint64_t{1} << take) - 1) << bit;
+    cars += static_cast<std::uint64_t>(std::popcount(words[first / kCellsPerWord] & mask));
+    first += take;
+  }
   return cars;
 }
 

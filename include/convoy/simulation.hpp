@@ -1,5 +1,5 @@
-// The run loop: steps the road, reduces the per-step move counts in blocks, reports and logs
-// progress. No collective call in the per-step path.
+// The run loop: steps the road, reduces the per-step counts in blocks, reports and logs progress,
+// and calls the outputs at the steps they are due. No collective call in the per-step path.
 #pragma once
 
 #include <cstdint>
@@ -9,14 +9,18 @@
 
 #include "convoy/comm.hpp"
 #include "convoy/config.hpp"
+#include "convoy/flow_ledger.hpp"
 #include "convoy/road_segment.hpp"
 
 namespace convoy {
 
-// The global move counts of consecutive steps firstStep, firstStep + 1, ...
+// What the ranks learnt at one meeting: the global move counts of steps firstStep, firstStep + 1, ...
+// and the time-series rows completed in those steps. Identical on every rank.
 struct FlowBlock {
   std::uint64_t firstStep = 0;
   std::span<const std::int64_t> moves;
+  std::span<const FlowRow> rows;
+  double elapsedSeconds = 0.0;  // rank 0's wall time since the loop started
 };
 
 struct RunSummary {
@@ -29,21 +33,33 @@ struct RunSummary {
   double mcops() const;  // million cell updates per second
 };
 
-// Mean velocity of a step: cars that moved / cars (0 on an empty road).
-double meanVelocity(std::int64_t moves, std::uint64_t cars);
+// Mean velocity over `steps` steps: distance / (cars x steps) (0 on an empty road).
+double meanVelocity(std::int64_t distance, std::uint64_t cars, std::uint64_t steps = 1);
 
 class Simulation {
  public:
+  // Collective: builds the initial road (random fill, or the road of init.from).
   Simulation(const Comm& comm, const Config& config);
 
-  // Called on every rank, in step order, with every block of reduced move counts.
+  // Called on every rank, in step order, with every block the ranks reduce.
   void onFlowBlock(std::function<void(const FlowBlock&)> observer) { observers_.push_back(std::move(observer)); }
+  // Makes the ranks meet at every multiple of `every` steps (0: never) and calls `action(step)` there
+  // on every rank, for collective work such as snapshots.
+  void atEveryMultipleOf(std::uint64_t every, std::function<void(std::uint64_t step)> action);
 
   RunSummary run();
   const RoadSegment& road() const { return road_; }
+  std::uint64_t cars() const { return cars_; }
+  const Decomposition& decomposition() const { return decomposition_; }
 
  private:
+  struct Cadence {
+    std::uint64_t every;
+    std::function<void(std::uint64_t)> action;
+  };
   std::uint64_t nextSyncStep(std::uint64_t step, std::uint64_t stepsPerSync) const;
+  void runBlock(FlowLedger& ledger, std::span<const LocalDetector> detectors);
+  void reportVelocities(const FlowBlock& block) const;
 
   const Comm& comm_;
   Config config_;
@@ -51,6 +67,7 @@ class Simulation {
   RoadSegment road_;
   std::uint64_t cars_ = 0;
   std::vector<std::function<void(const FlowBlock&)>> observers_;
+  std::vector<Cadence> cadences_;
 };
 
 }  // namespace convoy

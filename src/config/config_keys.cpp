@@ -111,6 +111,21 @@ KeySpec unsignedListKey(std::string path, std::function<std::vector<std::uint64_
           }};
 }
 
+KeySpec hintsKey(std::string path, std::function<std::map<std::string, std::string>&(Config&)> field) {
+  return {std::move(path), "a mapping of MPI-IO hint names to values, e.g. {striping_factor: 16}",
+          [=](const YAML::Node& node, Config& config) {
+            if (node.IsNull()) return true;  // "hints:" with nothing after it: none
+            if (!node.IsMap()) return false;
+            std::map<std::string, std::string> hints;
+            for (const auto& hint : node) {
+              if (!hint.first.IsScalar() || !hint.second.IsScalar()) return false;
+              hints[hint.first.Scalar()] = hint.second.Scalar();
+            }
+            field(config) = std::move(hints);
+            return true;
+          }};
+}
+
 std::vector<KeySpec> makeKeySpecs() {
   const std::uint64_t maxSeed = std::numeric_limits<std::uint64_t>::max();
   return {
@@ -124,14 +139,20 @@ std::vector<KeySpec> makeKeySpecs() {
       realKey("init.density", 0, 1, [](Config& c) -> auto& { return c.init.density; }),
       unsignedKey("init.seed", 0, maxSeed, [](Config& c) -> auto& { return c.init.seed; }),
       textKey("init.from", [](Config& c) -> auto& { return c.init.from; }),
+      textKey("init.dataset", [](Config& c) -> auto& { return c.init.dataset; }),
       unsignedKey("run.steps", 0, kMaxCount, [](Config& c) -> auto& { return c.run.steps; }),
       realKey("run.max_hours", 0, 1e6, [](Config& c) -> auto& { return c.run.maxHours; }),
       textKey("output.directory", [](Config& c) -> auto& { return c.output.directory; }),
       unsignedKey("output.timeseries_every", 1, kMaxCount, [](Config& c) -> auto& { return c.output.timeseriesEvery; }),
       unsignedListKey("output.detectors", [](Config& c) -> auto& { return c.output.detectors; }),
       unsignedKey("output.snapshot_every", 0, kMaxCount, [](Config& c) -> auto& { return c.output.snapshotEvery; }),
-      unsignedKey("output.profile_bins", 1, std::uint64_t{1} << 32,
+      unsignedKey("output.profile_bins", 1, std::uint64_t{1} << 20,
                   [](Config& c) -> auto& { return c.output.profileBins; }),
+      unsignedKey("output.hdf5.alignment", 1, std::uint64_t{1} << 40,
+                  [](Config& c) -> auto& { return c.output.hdf5.alignment; }),
+      unsignedKey("output.hdf5.alignment_threshold", 0, std::uint64_t{1} << 40,
+                  [](Config& c) -> auto& { return c.output.hdf5.alignmentThreshold; }),
+      hintsKey("output.hdf5.hints", [](Config& c) -> auto& { return c.output.hdf5.hints; }),
       unsignedKey("checkpoint.every_steps", 0, kMaxCount, [](Config& c) -> auto& { return c.checkpoint.everySteps; }),
       realKey("checkpoint.every_minutes", 0, 1e6, [](Config& c) -> auto& { return c.checkpoint.everyMinutes; }),
       unsignedKey("checkpoint.keep", 1, 1000, [](Config& c) -> auto& { return c.checkpoint.keep; }),
@@ -178,12 +199,21 @@ const KeySpec* findKey(const std::string& path) {
 std::string suggestKey(const std::string& path) {
   std::string best;
   std::size_t bestDistance = std::max<std::size_t>(2, path.size() / 3) + 1;
+  std::vector<std::string> candidates;
   for (const auto& spec : keySpecs()) {
+    candidates.push_back(spec.path);
+    for (std::size_t dot = spec.path.find('.'); dot != std::string::npos; dot = spec.path.find('.', dot + 1)) {
+      candidates.push_back(spec.path.substr(0, dot));  // sections: "outptu" -> "output"
+    }
+  }
+  for (const auto& candidate : candidates) {
     // A key put in the wrong section ("road.density") is found by its last part.
-    const std::size_t distance = lastPart(spec.path) == lastPart(path) ? 0 : editDistance(spec.path, path);
+    const bool sameKeyElsewhere = path.find('.') != std::string::npos && candidate.find('.') != std::string::npos &&
+                                  lastPart(candidate) == lastPart(path);
+    const std::size_t distance = sameKeyElsewhere ? 0 : editDistance(candidate, path);
     if (distance < bestDistance) {
       bestDistance = distance;
-      best = spec.path;
+      best = candidate;
     }
   }
   return best;

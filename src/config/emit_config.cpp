@@ -39,6 +39,7 @@ std::string toYaml(const Config& c) {
     out << YAML::Key << "density" << YAML::Value << exact(c.init.density);
   } else {
     out << YAML::Key << "from" << YAML::Value << c.init.from;
+    if (!c.init.dataset.empty()) out << YAML::Key << "dataset" << YAML::Value << c.init.dataset;
   }
   out << YAML::Key << "seed" << YAML::Value << c.init.seed;
   out << YAML::EndMap;
@@ -52,6 +53,11 @@ std::string toYaml(const Config& c) {
   out << YAML::Key << "detectors" << YAML::Value << YAML::Flow << c.output.detectors;
   out << YAML::Key << "snapshot_every" << YAML::Value << c.output.snapshotEvery;
   out << YAML::Key << "profile_bins" << YAML::Value << c.output.profileBins;
+  out << YAML::Key << "hdf5" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "alignment" << YAML::Value << c.output.hdf5.alignment;
+  out << YAML::Key << "alignment_threshold" << YAML::Value << c.output.hdf5.alignmentThreshold;
+  out << YAML::Key << "hints" << YAML::Value << YAML::Flow << c.output.hdf5.hints;
+  out << YAML::EndMap;
   out << YAML::EndMap;
   out << YAML::Key << "checkpoint" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "every_steps" << YAML::Value << c.checkpoint.everySteps;
@@ -80,6 +86,7 @@ std::vector<std::string> physicsDifferences(const Config& a, const Config& b) {
     compare("model.p_brake", exact(a.model.pBrake), exact(b.model.pBrake));
   }
   compare("init.from", a.init.from, b.init.from);
+  compare("init.dataset", a.init.dataset, b.init.dataset);
   if (a.init.from.empty() && b.init.from.empty()) compare("init.density", exact(a.init.density), exact(b.init.density));
   compare("init.seed", std::to_string(a.init.seed), std::to_string(b.init.seed));
   return differences;

@@ -1,6 +1,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -24,12 +25,6 @@ std::string shown(const YAML::Node& node) {
   return "nothing";
 }
 
-std::set<std::string> sectionNames() {
-  std::set<std::string> names;
-  for (const auto& spec : config::keySpecs()) names.insert(spec.path.substr(0, spec.path.find('.')));
-  return names;
-}
-
 std::string unknownKeyMessage(const std::string& place, const std::string& path) {
   std::string message = place + ": unknown key '" + path + "'";
   const std::string suggestion = config::suggestKey(path);
@@ -41,6 +36,7 @@ std::string unknownKeyMessage(const std::string& place, const std::string& path)
 class ConfigReader {
  public:
   void applyValue(const std::string& path, const YAML::Node& value, const std::string& place) {
+    mentioned_.insert(path);
     const KeySpec* spec = config::findKey(path);
     if (spec == nullptr) {
       problems_.push_back(unknownKeyMessage(place, path));
@@ -54,27 +50,43 @@ class ConfigReader {
   void readDocument(const std::string& source, const YAML::Node& root) {
     if (!root.IsDefined() || root.IsNull()) return;  // an empty file: only the required keys are missing
     if (!root.IsMap()) {
-      problems_.push_back(where(source, root.Mark()) + ": expected a mapping of sections (road:, model:, init:, ...), got " +
-                          shown(root));
+      problems_.push_back(where(source, root.Mark()) +
+                          ": expected a mapping of sections (road:, model:, init:, ...), got " + shown(root));
       return;
     }
-    const std::set<std::string> sections = sectionNames();
-    for (const auto& section : root) {
-      const std::string name = section.first.as<std::string>();
-      const std::string place = where(source, section.first.Mark());
-      if (sections.count(name) == 0) {
-        problems_.push_back(unknownKeyMessage(place, name));
-      } else if (!section.second.IsMap()) {
-        problems_.push_back(place + ": " + name + ": expected a mapping of keys, got " + shown(section.second));
+    readSection(source, "", root);
+  }
+
+  // Walks a mapping whose keys extend `prefix`: known keys take their values, known sections
+  // (road, output.hdf5, ...) are walked in turn, anything else is unknown.
+  void readSection(const std::string& source, const std::string& prefix, const YAML::Node& section) {
+    std::map<std::string, std::string> seen;  // key -> where it was first given
+    for (const auto& entry : section) {
+      const std::string path = prefix + entry.first.as<std::string>();
+      const std::string keyPlace = where(source, entry.first.Mark());
+      // yaml-cpp keeps the last of two equal keys; YAML forbids them, and the first would be lost.
+      if (const auto [first, fresh] = seen.emplace(path, keyPlace); !fresh) {
+        problems_.push_back(keyPlace + ": " + path + " is given twice (first at " + first->second + ")");
+        continue;
+      }
+      if (config::findKey(path) != nullptr) {
+        applyValue(path, entry.second, where(source, entry.second.Mark()));  // bad values: where the value is
+      } else if (!isSection(path)) {
+        applyValue(path, entry.second, keyPlace);  // reports the unknown key where the key is
+      } else if (!entry.second.IsMap()) {
+        problems_.push_back(keyPlace + ": " + path + ": expected a mapping of keys, got " + shown(entry.second));
       } else {
-        for (const auto& key : section.second) {
-          const std::string path = name + "." + key.first.as<std::string>();
-          // Unknown keys are reported where the key is; bad values where the value is.
-          const YAML::Mark mark = config::findKey(path) ? key.second.Mark() : key.first.Mark();
-          applyValue(path, key.second, where(source, mark));
-        }
+        readSection(source, path + ".", entry.second);
       }
     }
+  }
+
+  static bool isSection(const std::string& path) {
+    const std::string prefix = path + ".";
+    for (const auto& spec : config::keySpecs()) {
+      if (spec.path.compare(0, prefix.size(), prefix) == 0) return true;
+    }
+    return false;
   }
 
   void readOverride(const std::string& assignment) {
@@ -95,8 +107,9 @@ class ConfigReader {
   }
 
   void checkWhole(const std::string& source) {
+    source_ = source;
     const Config& c = loaded_.config;
-    require("road.cells", source, "the road length in cells");
+    if (c.init.from.empty()) require("road.cells", source, "the road length in cells");
     require("run.steps", source, "how many steps to run");
     if (c.init.from.empty()) require("init.density", source, "the fraction of cells that hold a car");
     if (!problems_.empty()) return;  // the checks below compare values that are known to be present
@@ -104,6 +117,7 @@ class ConfigReader {
     std::set<std::uint64_t> seen;
     for (std::size_t i = 0; i < c.output.detectors.size(); ++i) {
       const std::uint64_t position = c.output.detectors[i];
+      if (c.road.cells == 0) break;  // the length comes from init.from; checked again once it is known
       if (position >= c.road.cells) {
         problem("output.detectors", "output.detectors[" + std::to_string(i) + "] = " + std::to_string(position) +
                                         " is not a cell of the road (0 to " + std::to_string(c.road.cells - 1) + ")");
@@ -111,13 +125,26 @@ class ConfigReader {
         problem("output.detectors", "output.detectors lists cell " + std::to_string(position) + " twice");
       }
     }
-    if (c.output.profileBins > c.road.cells) {
-      problem("output.profile_bins", "output.profile_bins (" + std::to_string(c.output.profileBins) +
-                                         ") must not exceed road.cells (" + std::to_string(c.road.cells) + ")");
+    if (c.road.cells > 0 && c.output.profileBins > c.road.cells) {
+      if (loaded_.setAt.count("output.profile_bins")) {
+        problem("output.profile_bins", "output.profile_bins (" + std::to_string(c.output.profileBins) +
+                                           ") must not exceed road.cells (" + std::to_string(c.road.cells) + ")");
+      } else {
+        loaded_.config.output.profileBins = c.road.cells;  // the default, on a short road: a bin per cell
+      }
     }
     if (!c.init.from.empty() && loaded_.setAt.count("init.density")) {
       problem("init.density", "init.density and init.from contradict each other: a road read from a file has "
                               "its own density; remove one of them");
+    }
+    if (!c.init.dataset.empty() && c.init.from.empty()) {
+      problem("init.dataset", "init.dataset names a dataset in init.from, but init.from is not given");
+    }
+    if (c.run.steps % c.output.timeseriesEvery != 0) {
+      loaded_.warnings.push_back(loaded_.setAt["run.steps"] + ": run.steps (" + std::to_string(c.run.steps) +
+                                 ") is not a multiple of output.timeseries_every (" +
+                                 std::to_string(c.output.timeseriesEvery) +
+                                 "): the last steps, which fill no whole row, are not in the time series");
     }
     if (c.model.type == ModelType::Rule184) {
       for (const char* key : {"model.vmax", "model.p_brake"}) {
@@ -137,13 +164,15 @@ class ConfigReader {
 
  private:
   void require(const std::string& path, const std::string& source, const std::string& meaning) {
-    if (loaded_.setAt.count(path) == 0) {
+    if (mentioned_.count(path) == 0) {
       problems_.push_back(source + ": " + path + " is missing: give " + meaning);
     }
   }
 
+  // A problem with a key's value, reported where the key was set (or in the file, for a default).
   void problem(const std::string& path, const std::string& message) {
-    problems_.push_back(loaded_.setAt[path] + ": " + message);
+    const auto setAt = loaded_.setAt.find(path);
+    problems_.push_back((setAt != loaded_.setAt.end() ? setAt->second : source_) + ": " + message);
   }
 
   // Config keys of SPEC.md whose features this version does not have yet: a clear refusal rather
@@ -155,15 +184,14 @@ class ConfigReader {
     };
     unavailable(c.road.boundary == Boundary::Open, "road.boundary", "the open boundary");
     unavailable(c.model.type == ModelType::Nasch, "model.type", "the Nagel-Schreckenberg model (nasch)");
-    unavailable(!c.init.from.empty(), "init.from", "starting from a saved road");
     unavailable(c.run.maxHours > 0, "run.max_hours", "a wall-time budget");
-    unavailable(!c.output.detectors.empty(), "output.detectors", "detector output");
-    unavailable(c.output.snapshotEvery > 0, "output.snapshot_every", "snapshot output");
     unavailable(c.checkpoint.everySteps > 0, "checkpoint.every_steps", "checkpointing");
     unavailable(c.checkpoint.everyMinutes > 0, "checkpoint.every_minutes", "checkpointing");
   }
 
   LoadedConfig loaded_;
+  std::set<std::string> mentioned_;  // keys given, with good values or bad ones
+  std::string source_;
   std::vector<std::string> problems_;
 };
 

@@ -1,0 +1,54 @@
+// The per-rank record of flow between two meetings of the ranks: the move count of every step and
+// the detector counts of every time-series interval, packed in one buffer so that a single reduction
+// sums them all (no collective call per step). After the reduction every rank holds the same global
+// counts and turns them into time-series rows.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace convoy {
+
+// One row of the time series: the interval (step - steps, step].
+struct FlowRow {
+  std::uint64_t step = 0;   // last step of the interval
+  std::uint64_t steps = 0;  // steps in the interval
+  std::int64_t distance = 0;  // cells travelled by all cars
+  std::vector<std::int64_t> detectorCounts;  // cars that entered each detector cell
+};
+
+class FlowLedger {
+ public:
+  // Rows cover `rowEvery` steps each: (0, E], (E, 2E], ...
+  FlowLedger(std::uint64_t rowEvery, std::size_t detectors);
+
+  // Starts a block of steps firstStep..lastStep (inclusive), all counts zero.
+  void begin(std::uint64_t firstStep, std::uint64_t lastStep);
+  std::int64_t& moves(std::uint64_t step) { return buffer_[step - firstStep_]; }
+  // The detector counts of the interval that holds `step`, to add to.
+  std::span<std::int64_t> detectorCounts(std::uint64_t step);
+  // A spare slot that travels with the reduction (rank 0 puts its clock there).
+  std::int64_t& extra() { return buffer_.back(); }
+  // Everything above, to be summed over the ranks in place.
+  std::span<std::int64_t> buffer() { return buffer_; }
+
+  // After the reduction: the global moves of steps firstStep..lastStep.
+  std::span<const std::int64_t> movesOfBlock() const;
+  std::uint64_t firstStep() const { return firstStep_; }
+  std::uint64_t lastStep() const { return lastStep_; }
+  // Rows completed in this block; an interval that the block leaves open is carried to the next one.
+  std::vector<FlowRow> completedRows();
+
+ private:
+  std::uint64_t interval(std::uint64_t step) const { return (step - 1) / rowEvery_; }
+
+  std::uint64_t rowEvery_;
+  std::size_t detectors_;
+  std::uint64_t firstStep_ = 1;
+  std::uint64_t lastStep_ = 0;
+  std::vector<std::int64_t> buffer_;  // [moves per step][detector counts per interval][extra]
+  FlowRow open_;                      // the interval still open at the end of the last block
+};
+
+}  // namespace convoy

@@ -1,0 +1,67 @@
+#include "convoy/io/run_outputs.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "convoy/io/snapshot.hpp"
+
+namespace fs = std::filesystem;
+
+namespace convoy::io {
+namespace {
+
+// Rows reach timeseries.h5 at least this often (and at the end), so a reader sees recent rows.
+constexpr double kFlushSeconds = 5.0;
+
+}  // namespace
+
+h5::Settings hdf5Settings(const Config& config) {
+  h5::Settings settings;
+  settings.alignment = config.output.hdf5.alignment;
+  settings.alignmentThreshold = config.output.hdf5.alignmentThreshold;
+  settings.mpiHints = config.output.hdf5.hints;
+  return settings;
+}
+
+RunOutputs::RunOutputs(const Comm& comm, const Config& config, Simulation& simulation)
+    : comm_(comm),
+      config_(config),
+      identity_{toYaml(config), config.road.cells, simulation.cars(), modelName(config.model.type)} {
+  const fs::path directory = config.output.directory;
+  comm.onRootThenShareErrors([&] {
+    if (config.output.snapshotEvery > 0) {
+      std::error_code error;
+      fs::create_directories(directory / "snapshots", error);
+      if (error) throw RuntimeError("cannot create " + (directory / "snapshots").string() + ": " + error.message());
+    }
+    timeseries_.emplace((directory / "timeseries.h5").string(), identity_, config.output.timeseriesEvery,
+                        config.output.detectors);
+  });
+  simulation.onFlowBlock([this](const FlowBlock& block) { onFlow(block); });
+  simulation.atEveryMultipleOf(config.output.snapshotEvery, [this, &simulation, directory](std::uint64_t step) {
+    const fs::path path = directory / "snapshots" / snapshotFileName(step);
+    const StateWrite written = writeSnapshot(comm_, path.string(), simulation.road(), identity_, step,
+                                             config_.output.profileBins, hdf5Settings(config_));
+    spdlog::info("snapshot of step {} written to {} (digest {:016x})", step, path.string(), written.digest);
+  });
+}
+
+void RunOutputs::onFlow(const FlowBlock& block) {
+  if (!timeseries_) return;
+  timeseries_->append(block.rows);
+  if (block.elapsedSeconds - lastFlushAt_ >= kFlushSeconds) {
+    timeseries_->flush();
+    lastFlushAt_ = block.elapsedSeconds;
+  }
+}
+
+void RunOutputs::finish() {
+  comm_.onRootThenShareErrors([&] {
+    timeseries_->close();
+    spdlog::info("time series: {} rows in {}", timeseries_->rowsWritten(),
+                 (fs::path(config_.output.directory) / "timeseries.h5").string());
+  });
+}
+
+}  // namespace convoy::io
