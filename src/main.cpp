@@ -78,6 +78,8 @@ ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
   spdlog::info("finished {} steps of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs", summary.steps, summary.cells,
                summary.cars, summary.seconds, summary.mcops());
   spdlog::info("final average velocity {:.6f}; state digest {:016x}", summary.lastMeanVelocity, summary.digest);
+  spdlog::info("outputs in {}/: config.yaml, run.log, timeseries.h5{}; summarise any of them with convoy inspect",
+               config.output.directory, config.output.snapshotEvery > 0 ? ", snapshots/" : "");
   return ExitCode::Success;
 }
 

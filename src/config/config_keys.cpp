@@ -17,7 +17,8 @@ constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 62;
 std::optional<double> parseReal(const YAML::Node& node) {
   if (!node.IsScalar()) return std::nullopt;
   const std::string& text = node.Scalar();
-  if (text.empty()) return std::nullopt;
+  // strtod would also take hexadecimal ("0x10"), which no config value is meant to be.
+  if (text.empty() || text.find_first_of("xX") != std::string::npos) return std::nullopt;
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size() || !std::isfinite(value)) return std::nullopt;

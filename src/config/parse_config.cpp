@@ -112,7 +112,6 @@ class ConfigReader {
     if (c.init.from.empty()) require("road.cells", source, "the road length in cells");
     require("run.steps", source, "how many steps to run");
     if (c.init.from.empty()) require("init.density", source, "the fraction of cells that hold a car");
-    if (!problems_.empty()) return;  // the checks below compare values that are known to be present
 
     std::set<std::uint64_t> seen;
     for (std::size_t i = 0; i < c.output.detectors.size(); ++i) {
@@ -141,7 +140,7 @@ class ConfigReader {
       problem("init.dataset", "init.dataset names a dataset in init.from, but init.from is not given");
     }
     if (c.run.steps % c.output.timeseriesEvery != 0) {
-      loaded_.warnings.push_back(loaded_.setAt["run.steps"] + ": run.steps (" + std::to_string(c.run.steps) +
+      loaded_.warnings.push_back(placeOf("run.steps") + ": run.steps (" + std::to_string(c.run.steps) +
                                  ") is not a multiple of output.timeseries_every (" +
                                  std::to_string(c.output.timeseriesEvery) +
                                  "): the last steps, which fill no whole row, are not in the time series");
@@ -149,7 +148,7 @@ class ConfigReader {
     if (c.model.type == ModelType::Rule184) {
       for (const char* key : {"model.vmax", "model.p_brake"}) {
         if (loaded_.setAt.count(key)) {
-          loaded_.warnings.push_back(loaded_.setAt[key] + ": " + key +
+          loaded_.warnings.push_back(placeOf(key) + ": " + key +
                                      " is used by model.type nasch only; it is ignored for rule184");
         }
       }
@@ -169,10 +168,14 @@ class ConfigReader {
     }
   }
 
-  // A problem with a key's value, reported where the key was set (or in the file, for a default).
-  void problem(const std::string& path, const std::string& message) {
+  // Where a key was set (or the file, for a default).
+  std::string placeOf(const std::string& path) const {
     const auto setAt = loaded_.setAt.find(path);
-    problems_.push_back((setAt != loaded_.setAt.end() ? setAt->second : source_) + ": " + message);
+    return setAt != loaded_.setAt.end() ? setAt->second : source_;
+  }
+
+  void problem(const std::string& path, const std::string& message) {
+    problems_.push_back(placeOf(path) + ": " + message);
   }
 
   // Config keys of SPEC.md whose features this version does not have yet: a clear refusal rather

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "convoy/io/snapshot.hpp"
+#include "convoy/packed_road.hpp"
 
 namespace fs = std::filesystem;
 
@@ -41,9 +42,13 @@ RunOutputs::RunOutputs(const Comm& comm, const Config& config, Simulation& simul
   simulation.onFlowBlock([this](const FlowBlock& block) { onFlow(block); });
   simulation.atEveryMultipleOf(config.output.snapshotEvery, [this, &simulation, directory](std::uint64_t step) {
     const fs::path path = directory / "snapshots" / snapshotFileName(step);
+    const auto start = std::chrono::steady_clock::now();
     const StateWrite written = writeSnapshot(comm_, path.string(), simulation.road(), identity_, step,
                                              config_.output.profileBins, hdf5Settings(config_));
-    spdlog::info("snapshot of step {} written to {} (digest {:016x})", step, path.string(), written.digest);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double megabytes = static_cast<double>(packed::wordsFor(identity_.cells) * 8) / 1e6;
+    spdlog::info("snapshot of step {} written to {} in {:.3f} s ({:.0f} MB/s; digest {:016x})", step, path.string(),
+                 seconds, megabytes / seconds, written.digest);
   });
 }
 
