@@ -5,9 +5,10 @@
 
 namespace convoy {
 
-FlowLedger::FlowLedger(std::uint64_t rowEvery, std::size_t detectors) : rowEvery_(rowEvery), detectors_(detectors) {
+FlowLedger::FlowLedger(std::uint64_t rowEvery, std::size_t detectors, FlowRow openRow)
+    : rowEvery_(rowEvery), detectors_(detectors), open_(std::move(openRow)) {
   assert(rowEvery_ >= 1);
-  open_.detectorCounts.assign(detectors_, 0);
+  open_.detectorCounts.resize(detectors_, 0);
 }
 
 void FlowLedger::begin(std::uint64_t firstStep, std::uint64_t lastStep) {
@@ -16,7 +17,7 @@ void FlowLedger::begin(std::uint64_t firstStep, std::uint64_t lastStep) {
   lastStep_ = lastStep;
   const std::uint64_t steps = lastStep - firstStep + 1;
   const std::uint64_t intervals = interval(lastStep) - interval(firstStep) + 1;
-  buffer_.assign(steps + intervals * detectors_ + 1, 0);
+  buffer_.assign(steps + intervals * detectors_ + kExtras, 0);
 }
 
 std::span<std::int64_t> FlowLedger::detectorCounts(std::uint64_t step) {

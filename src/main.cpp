@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -14,6 +16,8 @@
 #include "convoy/io/run_outputs.hpp"
 #include "convoy/log.hpp"
 #include "convoy/output_directory.hpp"
+#include "convoy/restart.hpp"
+#include "convoy/run_control.hpp"
 #include "convoy/simulation.hpp"
 #include "convoy/version.hpp"
 
@@ -25,7 +29,12 @@ struct Arguments {
   std::string inspectPath;
   std::vector<std::string> overrides;
   std::string outputDirectory;
+  std::string restart = "auto";
+  std::string maxHours;
 };
+
+// The start of the process: the wall-time budget counts from here.
+const auto kProcessStart = std::chrono::steady_clock::now();
 
 // Rank 0 reads the file and shares its text, so thousands of ranks do not all open it, and every
 // rank parses the same text and finds the same problems.
@@ -33,7 +42,9 @@ LoadedConfig loadConfig(const Comm& comm, const Arguments& arguments) {
   std::string text;
   comm.onRootThenShareErrors([&] { text = readConfigText(arguments.configPath); });
   text = comm.broadcastFromRoot(text);
-  LoadedConfig loaded = parseConfig(arguments.configPath, text, arguments.overrides);
+  std::vector<std::string> overrides = arguments.overrides;
+  if (!arguments.maxHours.empty()) overrides.push_back("run.max_hours=" + arguments.maxHours);
+  LoadedConfig loaded = parseConfig(arguments.configPath, text, overrides);
   if (!loaded.config.init.from.empty()) {
     // The road's length comes from the file; the config is checked again knowing it.
     const io::RoadFileInfo road = io::describeRoadFile(comm, {loaded.config.init.from, loaded.config.init.dataset});
@@ -42,7 +53,6 @@ LoadedConfig loadConfig(const Comm& comm, const Arguments& arguments) {
                        ") differs from the " + std::to_string(road.cells) + " cells of the road in " +
                        loaded.config.init.from + "; remove road.cells or make them agree");
     }
-    std::vector<std::string> overrides = arguments.overrides;
     overrides.push_back("road.cells=" + std::to_string(road.cells));
     loaded = parseConfig(arguments.configPath, text, overrides);
     loaded.setAt.erase("road.cells");
@@ -65,22 +75,34 @@ ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
   const LoadedConfig loaded = loadConfig(comm, arguments);
   const Config& config = loaded.config;
   setLogLevel(comm, config.logging.level);
+  RestartPlan plan = planRestart(comm, config, parseRestartOption(arguments.restart));
+  if (plan.finished) {
+    spdlog::info("the run in {} is already at step {} (run.steps = {}): nothing to do; raise run.steps to go on",
+                 config.output.directory, plan.start.step, config.run.steps);
+    return ExitCode::Success;
+  }
   prepareOutputDirectory(comm, config);
   addLogFile(comm, logFilePath(config));
-  spdlog::info("convoy {} run of {} on {} MPI ranks; output in {}", kVersion, arguments.configPath, comm.size(),
+  const char* job = std::getenv("SLURM_JOB_ID");
+  spdlog::info("=== convoy {} run segment: {} from step {} on {} MPI ranks{}; output in {}", kVersion,
+               arguments.configPath, plan.start.step, comm.size(), job ? std::string(", Slurm job ") + job : "",
                config.output.directory);
   for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
 
-  Simulation simulation(comm, config);
-  io::RunOutputs outputs(comm, config, simulation);
+  Simulation simulation(comm, config, std::move(plan.start));
+  io::RunOutputs outputs(comm, config, simulation, std::move(plan.rows));
+  const double secondsBeforeLoop =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - kProcessStart).count();
+  const RunControl control(comm, config, simulation, outputs, secondsBeforeLoop);
   const RunSummary summary = simulation.run();
   outputs.finish();
-  spdlog::info("finished {} steps of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs", summary.steps, summary.cells,
-               summary.cars, summary.seconds, summary.mcops());
+  spdlog::info("{} {} steps (to step {}) of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs",
+               summary.stoppedEarly ? "stopped early after" : "finished", summary.steps, summary.lastStep,
+               summary.cells, summary.cars, summary.seconds, summary.mcops());
   spdlog::info("final average velocity {:.6f}; state digest {:016x}", summary.lastMeanVelocity, summary.digest);
   spdlog::info("outputs in {}/: config.yaml, run.log, timeseries.h5{}; summarise any of them with convoy inspect",
                config.output.directory, config.output.snapshotEvery > 0 ? ", snapshots/" : "");
-  return ExitCode::Success;
+  return control.exitCode();
 }
 
 ExitCode inspectCommand(const Comm& comm, const Arguments& arguments) {
@@ -111,6 +133,14 @@ ExitCode dispatch(const Comm& comm, int argc, char** argv) {
   addConfigOptions(run);
   run->add_option("--output", arguments.outputDirectory, "write into DIR instead of output.directory")
       ->type_name("DIR");
+  run->add_option("--restart", arguments.restart,
+                  "auto (default): continue from the newest valid checkpoint in the output directory, if any; "
+                  "never: start from step 0 (refused if checkpoints exist); or a checkpoint file to start from")
+      ->type_name("auto|never|FILE");
+  run->add_option("--max-hours", arguments.maxHours,
+                  "wall-time budget in hours (run.max_hours): stop with a checkpoint and exit status 75 before it "
+                  "runs out")
+      ->type_name("H");
   CLI::App* validate = app.add_subcommand("validate", "check a config and print it resolved, defaults filled in");
   addConfigOptions(validate);
   CLI::App* inspect = app.add_subcommand(

@@ -37,12 +37,15 @@ double meanVelocity(std::int64_t distance, std::uint64_t cars, std::uint64_t ste
   return static_cast<double>(distance) / (static_cast<double>(cars) * static_cast<double>(steps));
 }
 
-Simulation::Simulation(const Comm& comm, const Config& config)
+Simulation::Simulation(const Comm& comm, const Config& config, StartPoint start)
     : comm_(comm),
       config_(config),
       decomposition_(config.road.cells, comm.size()),
-      road_(comm, decomposition_) {
-  if (config_.init.from.empty()) {
+      road_(comm, decomposition_),
+      start_(std::move(start)) {
+  if (!start_.roadFile.empty()) {
+    io::readRoadFile(comm_, io::RoadFileRequest{start_.roadFile, ""}, road_.range(), road_.words());
+  } else if (config_.init.from.empty()) {
     fillRandomRoad(road_.words(), road_.range(), config_.init.density, config_.init.seed);
   } else {
     io::readRoadFile(comm_, io::RoadFileRequest{config_.init.from, config_.init.dataset}, road_.range(), road_.words());
@@ -78,35 +81,39 @@ void Simulation::reportVelocities(const FlowBlock& block) const {
 RunSummary Simulation::run() {
   const std::uint64_t totalSteps = config_.run.steps;
   const double cells = static_cast<double>(config_.road.cells);
-  spdlog::info("road of {} cells with {} cars (density {:.6f}) on {} ranks; {} steps of {}", config_.road.cells,
-               cars_, static_cast<double>(cars_) / cells, comm_.size(), totalSteps, modelName(config_.model.type));
+  spdlog::info("road of {} cells with {} cars (density {:.6f}) on {} ranks; steps {} to {} of {}", config_.road.cells,
+               cars_, static_cast<double>(cars_) / cells, comm_.size(), start_.step + 1, totalSteps,
+               modelName(config_.model.type));
 
   RunSummary summary;
+  summary.firstStep = start_.step;
   summary.cells = config_.road.cells;
   summary.cars = cars_;
   const double progressSeconds = config_.logging.progressSeconds;
   const double syncSeconds = std::max(0.001, std::min(kSyncSeconds, progressSeconds > 0 ? progressSeconds : 1.0));
   const std::vector<LocalDetector> detectors = road_.localDetectors(config_.output.detectors);
-  FlowLedger ledger(config_.output.timeseriesEvery, config_.output.detectors.size());
+  FlowLedger ledger(config_.output.timeseriesEvery, config_.output.detectors.size(), start_.openRow);
   double lastProgressAt = 0.0;
   double elapsed = 0.0;
   std::uint64_t stepsPerSync = 1;
-  std::uint64_t step = 0;
+  std::uint64_t step = start_.step;
+  bool keepGoing = true;
 
   comm_.barrier();
   const auto start = std::chrono::steady_clock::now();
-  while (step < totalSteps) {
+  while (step < totalSteps && keepGoing) {
     ledger.begin(step + 1, nextSyncStep(step, stepsPerSync));
     runBlock(ledger, detectors);
     step = ledger.lastStep();
     // Rank 0's clock travels with the counts: every rank gets the same time and takes the same
     // decisions (how long the next block is, when to log) without another message.
     if (comm_.isRoot()) {
-      ledger.extra() =
+      ledger.extra(FlowLedger::Extra::Clock) =
           std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     }
+    if (stopVote_) ledger.extra(FlowLedger::Extra::StopVotes) = stopVote_();
     comm_.sumInPlace(ledger.buffer());
-    elapsed = static_cast<double>(ledger.extra()) * 1e-9;
+    elapsed = static_cast<double>(ledger.extra(FlowLedger::Extra::Clock)) * 1e-9;
 
     const std::vector<FlowRow> rows = ledger.completedRows();
     const FlowBlock block{ledger.firstStep(), ledger.movesOfBlock(), rows, elapsed};
@@ -117,7 +124,7 @@ RunSummary Simulation::run() {
     }
     summary.lastMeanVelocity = meanVelocity(block.moves.back(), cars_);
 
-    const double stepsPerSecond = static_cast<double>(step) / std::max(elapsed, 1e-9);
+    const double stepsPerSecond = static_cast<double>(step - start_.step) / std::max(elapsed, 1e-9);
     if (progressSeconds > 0 && elapsed - lastProgressAt >= progressSeconds && step < totalSteps) {
       lastProgressAt = elapsed;
       spdlog::info("progress: step {}/{} ({:.1f}%), {:.1f} steps/s, {:.1f} MCOPs, {} left, average velocity {:.6f}",
@@ -127,9 +134,21 @@ RunSummary Simulation::run() {
     }
     stepsPerSync = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(stepsPerSecond * syncSeconds), 1,
                                              kMaxStepsPerSync);
+    if (keepGoing_) {
+      const SyncPoint point{step,
+                            elapsed,
+                            1.0 / stepsPerSecond,
+                            static_cast<double>(stepsPerSync) / stepsPerSecond,
+                            ledger.extra(FlowLedger::Extra::StopVotes),
+                            &ledger.openRow(),
+                            step == totalSteps};
+      keepGoing = keepGoing_(point);
+    }
   }
 
-  summary.steps = totalSteps;
+  summary.lastStep = step;
+  summary.stoppedEarly = step < totalSteps;
+  summary.steps = step - start_.step;
   summary.seconds = elapsed;
   summary.digest = road_.globalDigest();
   return summary;

@@ -77,6 +77,9 @@ std::string toYaml(const Config& config);
 // per line; two runs may continue one another only if these are equal.
 std::vector<std::string> physicsDifferences(const Config& a, const Config& b);
 
+// The physics (road, model, init) as one 64-bit hash, stored in checkpoints.
+std::uint64_t physicsHash(const Config& config);
+
 std::string modelName(ModelType type);
 std::string boundaryName(Boundary boundary);
 

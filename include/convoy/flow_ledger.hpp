@@ -20,16 +20,19 @@ struct FlowRow {
 
 class FlowLedger {
  public:
-  // Rows cover `rowEvery` steps each: (0, E], (E, 2E], ...
-  FlowLedger(std::uint64_t rowEvery, std::size_t detectors);
+  // Values that travel with the reduction besides the counts.
+  enum class Extra : std::size_t { Clock = 0, StopVotes = 1, Count = 2 };
+
+  // Rows cover `rowEvery` steps each: (0, E], (E, 2E], ... `openRow` is the interval left open by an
+  // earlier run segment (a restart between two row ends).
+  FlowLedger(std::uint64_t rowEvery, std::size_t detectors, FlowRow openRow = {});
 
   // Starts a block of steps firstStep..lastStep (inclusive), all counts zero.
   void begin(std::uint64_t firstStep, std::uint64_t lastStep);
   std::int64_t& moves(std::uint64_t step) { return buffer_[step - firstStep_]; }
   // The detector counts of the interval that holds `step`, to add to.
   std::span<std::int64_t> detectorCounts(std::uint64_t step);
-  // A spare slot that travels with the reduction (rank 0 puts its clock there).
-  std::int64_t& extra() { return buffer_.back(); }
+  std::int64_t& extra(Extra slot) { return buffer_[buffer_.size() - kExtras + static_cast<std::size_t>(slot)]; }
   // Everything above, to be summed over the ranks in place.
   std::span<std::int64_t> buffer() { return buffer_; }
 
@@ -39,15 +42,18 @@ class FlowLedger {
   std::uint64_t lastStep() const { return lastStep_; }
   // Rows completed in this block; an interval that the block leaves open is carried to the next one.
   std::vector<FlowRow> completedRows();
+  // The interval still open after the last block (what a checkpoint must keep).
+  const FlowRow& openRow() const { return open_; }
 
  private:
+  static constexpr std::size_t kExtras = static_cast<std::size_t>(Extra::Count);
   std::uint64_t interval(std::uint64_t step) const { return (step - 1) / rowEvery_; }
 
   std::uint64_t rowEvery_;
   std::size_t detectors_;
   std::uint64_t firstStep_ = 1;
   std::uint64_t lastStep_ = 0;
-  std::vector<std::int64_t> buffer_;  // [moves per step][detector counts per interval][extra]
+  std::vector<std::int64_t> buffer_;  // [moves per step][detector counts per interval][extras]
   FlowRow open_;                      // the interval still open at the end of the last block
 };
 

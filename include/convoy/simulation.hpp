@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "convoy/comm.hpp"
@@ -23,8 +24,29 @@ struct FlowBlock {
   double elapsedSeconds = 0.0;  // rank 0's wall time since the loop started
 };
 
+// Where a run segment starts: step 0 (the config's initial road), or a checkpoint's step and state.
+struct StartPoint {
+  std::uint64_t step = 0;
+  std::string roadFile;  // a checkpoint to read the road from; empty: the config's initial road
+  FlowRow openRow;       // the time-series interval left open at `step`
+};
+
+// What every rank knows alike at a meeting of the ranks, for decisions all must take together.
+struct SyncPoint {
+  std::uint64_t step = 0;
+  double elapsedSeconds = 0.0;  // rank 0's wall time since the loop started
+  double secondsPerStep = 0.0;  // measured over this segment so far
+  double secondsPerSync = 0.0;  // roughly how long until the next meeting
+  std::int64_t stopVotes = 0;   // the sum of the ranks' stop votes
+  const FlowRow* openRow = nullptr;
+  bool finished = false;  // step == run.steps
+};
+
 struct RunSummary {
-  std::uint64_t steps = 0;
+  std::uint64_t firstStep = 0;  // the step this segment started from
+  std::uint64_t lastStep = 0;   // the step it ended at
+  bool stoppedEarly = false;
+  std::uint64_t steps = 0;  // steps run in this segment
   std::uint64_t cells = 0;
   std::uint64_t cars = 0;
   double seconds = 0.0;  // wall time of the step loop
@@ -38,14 +60,18 @@ double meanVelocity(std::int64_t distance, std::uint64_t cars, std::uint64_t ste
 
 class Simulation {
  public:
-  // Collective: builds the initial road (random fill, or the road of init.from).
-  Simulation(const Comm& comm, const Config& config);
+  // Collective: builds the road to start from (random fill, init.from, or a checkpoint's road).
+  Simulation(const Comm& comm, const Config& config, StartPoint start = {});
 
   // Called on every rank, in step order, with every block the ranks reduce.
   void onFlowBlock(std::function<void(const FlowBlock&)> observer) { observers_.push_back(std::move(observer)); }
   // Makes the ranks meet at every multiple of `every` steps (0: never) and calls `action(step)` there
   // on every rank, for collective work such as snapshots.
   void atEveryMultipleOf(std::uint64_t every, std::function<void(std::uint64_t step)> action);
+  // This rank's stop vote at every meeting (its sum over the ranks reaches SyncPoint::stopVotes).
+  void setStopVote(std::function<std::int64_t()> vote) { stopVote_ = std::move(vote); }
+  // Called on every rank after every meeting; returning false stops the run there.
+  void onSync(std::function<bool(const SyncPoint&)> keepGoing) { keepGoing_ = std::move(keepGoing); }
 
   RunSummary run();
   const RoadSegment& road() const { return road_; }
@@ -65,7 +91,10 @@ class Simulation {
   Config config_;
   Decomposition decomposition_;
   RoadSegment road_;
+  StartPoint start_;
   std::uint64_t cars_ = 0;
+  std::function<std::int64_t()> stopVote_;
+  std::function<bool(const SyncPoint&)> keepGoing_;
   std::vector<std::function<void(const FlowBlock&)>> observers_;
   std::vector<Cadence> cadences_;
 };

@@ -73,6 +73,24 @@ std::string toYaml(const Config& c) {
   return std::string(out.c_str()) + "\n";
 }
 
+std::uint64_t physicsHash(const Config& config) {
+  // FNV-1a over the physics keys and values, in a fixed order.
+  std::vector<std::string> fields{std::to_string(config.road.cells), boundaryName(config.road.boundary),
+                                  modelName(config.model.type),       config.init.from,
+                                  config.init.dataset,                exact(config.init.density),
+                                  std::to_string(config.init.seed)};
+  if (config.model.type == ModelType::Nasch) {
+    fields.push_back(std::to_string(config.model.vmax));
+    fields.push_back(exact(config.model.pBrake));
+  }
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const std::string& field : fields) {
+    for (const unsigned char c : field) hash = (hash ^ c) * 0x100000001b3ULL;
+    hash = (hash ^ '|') * 0x100000001b3ULL;
+  }
+  return hash;
+}
+
 std::vector<std::string> physicsDifferences(const Config& a, const Config& b) {
   std::vector<std::string> differences;
   auto compare = [&](const std::string& key, const std::string& valueA, const std::string& valueB) {

@@ -187,9 +187,6 @@ class ConfigReader {
     };
     unavailable(c.road.boundary == Boundary::Open, "road.boundary", "the open boundary");
     unavailable(c.model.type == ModelType::Nasch, "model.type", "the Nagel-Schreckenberg model (nasch)");
-    unavailable(c.run.maxHours > 0, "run.max_hours", "a wall-time budget");
-    unavailable(c.checkpoint.everySteps > 0, "checkpoint.every_steps", "checkpointing");
-    unavailable(c.checkpoint.everyMinutes > 0, "checkpoint.every_minutes", "checkpointing");
   }
 
   LoadedConfig loaded_;

@@ -25,7 +25,8 @@ h5::Settings hdf5Settings(const Config& config) {
   return settings;
 }
 
-RunOutputs::RunOutputs(const Comm& comm, const Config& config, Simulation& simulation)
+RunOutputs::RunOutputs(const Comm& comm, const Config& config, Simulation& simulation,
+                       std::vector<FlowRow> earlierRows)
     : comm_(comm),
       config_(config),
       identity_{toYaml(config), config.road.cells, simulation.cars(), modelName(config.model.type)} {
@@ -38,6 +39,9 @@ RunOutputs::RunOutputs(const Comm& comm, const Config& config, Simulation& simul
     }
     timeseries_.emplace((directory / "timeseries.h5").string(), identity_, config.output.timeseriesEvery,
                         config.output.detectors);
+    rows_ = std::move(earlierRows);
+    timeseries_->append(rows_);
+    timeseries_->flush();
   });
   simulation.onFlowBlock([this](const FlowBlock& block) { onFlow(block); });
   simulation.atEveryMultipleOf(config.output.snapshotEvery, [this, &simulation, directory](std::uint64_t step) {
@@ -52,9 +56,14 @@ RunOutputs::RunOutputs(const Comm& comm, const Config& config, Simulation& simul
   });
 }
 
+void RunOutputs::flush() {
+  comm_.onRootThenShareErrors([&] { timeseries_->flush(); });
+}
+
 void RunOutputs::onFlow(const FlowBlock& block) {
   if (!timeseries_) return;
   timeseries_->append(block.rows);
+  rows_.insert(rows_.end(), block.rows.begin(), block.rows.end());
   if (block.elapsedSeconds - lastFlushAt_ >= kFlushSeconds) {
     timeseries_->flush();
     lastFlushAt_ = block.elapsedSeconds;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "convoy/comm.hpp"
 #include "convoy/config.hpp"
@@ -15,11 +16,17 @@ namespace convoy::io {
 
 class RunOutputs {
  public:
-  // Collective. Creates timeseries.h5 (rank 0) and the snapshots folder, and registers with the
-  // simulation.
-  RunOutputs(const Comm& comm, const Config& config, Simulation& simulation);
+  // Collective. Creates timeseries.h5 (rank 0) holding `earlierRows` (the rows of earlier segments of
+  // the run, from a checkpoint: so the file is always cut back to the checkpoint, never doubled) and
+  // the snapshots folder, and registers with the simulation.
+  RunOutputs(const Comm& comm, const Config& config, Simulation& simulation, std::vector<FlowRow> earlierRows = {});
+  // Collective: writes the rows kept in memory to timeseries.h5 and flushes it.
+  void flush();
   // Collective: writes what is kept and closes the files.
   void finish();
+  // Every row of the run so far (rank 0; empty elsewhere): checkpoints carry them.
+  const std::vector<FlowRow>& rows() const { return rows_; }
+  const RunIdentity& identity() const { return identity_; }
 
  private:
   void onFlow(const FlowBlock& block);
@@ -28,6 +35,7 @@ class RunOutputs {
   const Config& config_;
   RunIdentity identity_;
   std::optional<TimeseriesWriter> timeseries_;  // rank 0 only
+  std::vector<FlowRow> rows_;                   // rank 0 only
   double lastFlushAt_ = 0.0;
 };
 
