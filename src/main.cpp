@@ -65,13 +65,14 @@ ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
   const LoadedConfig loaded = loadConfig(comm, arguments);
   const Config& config = loaded.config;
   setLogLevel(comm, config.logging.level);
+  // The road is built (and init.from read and checked) before anything is written.
+  Simulation simulation(comm, config);
   prepareOutputDirectory(comm, config);
   addLogFile(comm, logFilePath(config));
   spdlog::info("convoy {} run of {} on {} MPI ranks; output in {}", kVersion, arguments.configPath, comm.size(),
                config.output.directory);
   for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
 
-  Simulation simulation(comm, config);
   io::RunOutputs outputs(comm, config, simulation);
   const RunSummary summary = simulation.run();
   outputs.finish();
