@@ -81,15 +81,17 @@ ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
                  config.output.directory, plan.start.step, config.run.steps);
     return ExitCode::Success;
   }
+  const std::uint64_t startStep = plan.start.step;
+  // The road is built (and init.from or the checkpoint read and checked) before anything is written.
+  Simulation simulation(comm, config, std::move(plan.start));
   prepareOutputDirectory(comm, config);
   addLogFile(comm, logFilePath(config));
   const char* job = std::getenv("SLURM_JOB_ID");
   spdlog::info("=== convoy {} run segment: {} from step {} on {} MPI ranks{}; output in {}", kVersion,
-               arguments.configPath, plan.start.step, comm.size(), job ? std::string(", Slurm job ") + job : "",
+               arguments.configPath, startStep, comm.size(), job ? std::string(", Slurm job ") + job : "",
                config.output.directory);
   for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
 
-  Simulation simulation(comm, config, std::move(plan.start));
   io::RunOutputs outputs(comm, config, simulation, std::move(plan.rows));
   const double secondsBeforeLoop =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - kProcessStart).count();

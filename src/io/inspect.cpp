@@ -32,7 +32,7 @@ RoadCheck recomputeRoad(const Comm& comm, const h5::OpenFile& file, std::uint64_
                      " words for the file's " + std::to_string(cells) + " cells");
   }
   h5::readDistributed(road, H5T_NATIVE_UINT64, {range.begin / packed::kCellsPerWord, words.size()}, words.data());
-  if (!words.empty() && range.end == cells) words.back() &= packed::lastWordMask(cells);
+  // Bits set past the last cell are damage too: counted as cars, they make the count disagree.
   std::array<std::uint64_t, 2> sums{packed::countCars(words), digest::partialSum(words, range)};
   comm.sumInPlace(sums);
   return {sums[0], digest::finish(sums[1], cells)};
@@ -85,6 +85,18 @@ void printTimeseries(std::ostream& out, hid_t file, const std::string& path) {
   out << fmt::format("mean flow over all rows: {:.6f}\n", flowSum / static_cast<double>(flows.size()));
 }
 
+// Rank 0 alone: what kind of file, and the summary of it that needs no collective reading.
+void describeFile(const std::string& path, std::ostream& out, std::string& kind) {
+  const h5::OpenFile file = h5::openSerial(path, h5::Access::ReadOnly);
+  if (!h5::hasAttribute(file.get(), "kind")) {
+    throw InputError(path + ": an HDF5 file, but not one convoy wrote (it has no 'kind' attribute); a uint8 "
+                            "dataset of 0/1 per cell in it can still start a run with init.from and init.dataset");
+  }
+  kind = h5::readTextAttribute(file.get(), "kind");
+  printIdentity(out, file.get(), path);
+  if (kind == "timeseries") printTimeseries(out, file.get(), path);
+}
+
 }  // namespace
 
 ExitCode inspectFile(const Comm& comm, const std::string& path, std::ostream& out) {
@@ -93,15 +105,13 @@ ExitCode inspectFile(const Comm& comm, const std::string& path, std::ostream& ou
     std::error_code error;
     if (!std::filesystem::is_regular_file(path, error)) throw InputError(path + ": no such file");
     if (!h5::isHdf5File(path)) throw InputError(path + ": not an HDF5 file");
-    const h5::OpenFile file = h5::openSerial(path, h5::Access::ReadOnly);
-    if (!h5::hasAttribute(file.get(), "kind")) {
-      throw InputError(path + ": an HDF5 file, but not one convoy wrote (it has no 'kind' attribute); a uint8 "
-                              "dataset of 0/1 per cell in it can still start a run with init.from and init.dataset");
+    try {
+      describeFile(path, out, kind);
+    } catch (const h5::Error& failure) {
+      throw InputError(path + ": " + failure.what());  // a damaged file is bad input, not a runtime failure
     }
-    kind = h5::readTextAttribute(file.get(), "kind");
-    printIdentity(out, file.get(), path);
-    if (kind == "timeseries") printTimeseries(out, file.get(), path);
   });
+
   kind = comm.broadcastFromRoot(kind);
   if (kind == "timeseries") return ExitCode::Success;
 

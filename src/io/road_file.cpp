@@ -80,16 +80,18 @@ std::uint64_t readPacked(const h5::Dataset& road, CellRange range, std::uint64_t
 std::uint64_t readBytes(const Comm& comm, const h5::Dataset& road, CellRange range, std::span<std::uint64_t> words) {
   // Every rank makes the same number of collective reads, also ranks that run out of cells first.
   const std::uint64_t pieces = (comm.max(range.cells()) + kCellsPerPiece - 1) / kCellsPerPiece;
-  std::vector<std::uint8_t> bytes;
+  // Read as 16-bit integers, so that neither uint8 nor int8 values are clamped on the way (an int8
+  // -1 must be refused, not read as 0).
+  std::vector<std::int16_t> bytes;
   std::uint64_t badCells = 0;
   std::fill(words.begin(), words.end(), 0);
   for (std::uint64_t piece = 0; piece < pieces; ++piece) {
     const std::uint64_t first = std::min(piece * kCellsPerPiece, range.cells());
     const std::uint64_t count = std::min(kCellsPerPiece, range.cells() - first);
     bytes.resize(count);
-    h5::readDistributed(road, H5T_NATIVE_UINT8, {range.begin + first, count}, bytes.data());
+    h5::readDistributed(road, H5T_NATIVE_INT16, {range.begin + first, count}, bytes.data());
     for (std::uint64_t i = 0; i < count; ++i) {
-      if (bytes[i] > 1) ++badCells;
+      if (bytes[i] != 0 && bytes[i] != 1) ++badCells;
       packed::setCell(words, first + i, bytes[i] == 1);
     }
   }

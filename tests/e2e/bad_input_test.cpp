@@ -139,14 +139,17 @@ std::vector<BadInputCase> badInputCases() {
                 {"config.yaml:6:9", "model.type", "not available"}),
       badConfig("OpenBoundaryNotAvailable", replaced("  boundary: periodic", "  boundary: open"),
                 {"config.yaml:4:13", "road.boundary", "not available"}),
-      badConfig("SnapshotsNotAvailable", replaced("  directory: out", "  directory: out\n  snapshot_every: 5"),
-                {"config.yaml:14:19", "output.snapshot_every", "not available"}),
+      // Snapshots with more density-profile bins than the road has cells.
+      badConfig("SnapshotProfileBinsAboveCells",
+                replaced("  directory: out", "  directory: out\n  snapshot_every: 5\n  profile_bins: 2049"),
+                {"config.yaml:15:17", "output.profile_bins", "2049", "road.cells"}),
       badConfig("WallTimeBudgetNotAvailable", replaced("  steps: 10", "  steps: 10\n  max_hours: 1"),
                 {"config.yaml:12:14", "run.max_hours", "not available"}),
       badConfig("CheckpointsNotAvailable", appended("checkpoint:\n  every_steps: 5"),
                 {"config.yaml:17:16", "checkpoint.every_steps", "not available"}),
-      badConfig("StartingFromAFileNotAvailable", replaced("  density: 0.5", "  from: road.h5"),
-                {"config.yaml:8:9", "init.from", "not available"}),
+      // Starting from a file that is not there.
+      badConfig("StartingFromAMissingFile", replaced("  density: 0.5", "  from: road.h5"),
+                {"init.from", "road.h5", "no such file"}),
 
       // --set.
       badCommandLine("SetWithoutEquals", {"run", "config.yaml", "--set", "road.cells"}, {"--set road.cells", "KEY=VALUE"}),

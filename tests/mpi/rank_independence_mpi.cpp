@@ -135,6 +135,21 @@ TEST(MPI, SubCommunicatorsOfEverySizeGiveTheSameResult) {
   }
 }
 
+// The ranks meet as often as they can (a tiny progress interval) and log velocities every 7 steps (to
+// a silenced logger): the run is cut into many blocks, and the joined series must not notice.
+TEST(MPI, FlowSeriesDoesNotDependOnHowTheRunIsCutIntoBlocks) {
+  mpitest::silenceLogs();
+  constexpr std::uint64_t kCells = 100'003;
+  constexpr std::uint64_t kSteps = 500;
+  const ByteRoad initial = mpitest::randomByteRoad(kCells, 0.52, 5743);
+  const mpitest::ReferenceRun reference = mpitest::runReference(initial, kSteps);
+  Config config = runConfig(kCells, 0.52, 5743, kSteps);
+  config.logging.progressSeconds = 1e-6;
+  config.logging.reportEvery = 7;
+  const Comm comm = Comm::world();
+  expectRunMatchesReference(comm, config, initial, reference);
+}
+
 // A different seed gives a different road and digest (the digest is not blind to the road).
 TEST(MPI, DigestDependsOnTheRoad) {
   mpitest::silenceLogs();

@@ -73,7 +73,8 @@ void expectSegmentFollowsReference(const Comm& comm, const ByteRoad& initial, st
 std::vector<std::uint64_t> smallRoadLengths(int ranks) {
   std::vector<std::uint64_t> lengths{1, 2, 3, 4, 5, 7, 63, 64, 65, 127, 128, 129, 130, 191, 193, 257};
   const auto r = static_cast<std::uint64_t>(ranks);
-  for (const std::uint64_t extra : {r - 1, r + 1, 2 * r - 1, 64 * r, 64 * r + 1}) {
+  // Around the rank count, and roads where every rank owns cells, the last one only one.
+  for (const std::uint64_t extra : {r - 1, r + 1, 2 * r - 1, 64 * (r - 1) + 1, 64 * r, 64 * r + 1, 64 * r + 63}) {
     if (extra > 0) lengths.push_back(extra);
   }
   return lengths;
@@ -156,9 +157,15 @@ void expectLoneCellCirclesTheRing(const Comm& comm, std::uint64_t cells, bool lo
   EXPECT_EQ(road.globalCars(), loneIsCar ? 1 : cells - 1);
 }
 
+// Short roads, and roads on which every rank owns cells (the last rank perhaps a single one).
+std::vector<std::uint64_t> loneCellRoadLengths(int ranks) {
+  const auto r = static_cast<std::uint64_t>(ranks);
+  return {1, 2, 3, 5, 63, 64, 65, 130, 64 * (r - 1) + 1, 64 * r + 1};
+}
+
 TEST(MPI, LoneCarCirclesTheRingThroughEveryRank) {
   const Comm comm = Comm::world();
-  for (const std::uint64_t cells : {1ULL, 2ULL, 3ULL, 5ULL, 63ULL, 64ULL, 65ULL, 130ULL}) {
+  for (const std::uint64_t cells : loneCellRoadLengths(comm.size())) {
     SCOPED_TRACE("cells " + std::to_string(cells));
     expectLoneCellCirclesTheRing(comm, cells, true);
   }
@@ -166,7 +173,7 @@ TEST(MPI, LoneCarCirclesTheRingThroughEveryRank) {
 
 TEST(MPI, LoneGapCirclesTheRingBackwardsThroughEveryRank) {
   const Comm comm = Comm::world();
-  for (const std::uint64_t cells : {1ULL, 2ULL, 3ULL, 5ULL, 63ULL, 64ULL, 65ULL, 130ULL}) {
+  for (const std::uint64_t cells : loneCellRoadLengths(comm.size())) {
     SCOPED_TRACE("cells " + std::to_string(cells));
     expectLoneCellCirclesTheRing(comm, cells, false);
   }

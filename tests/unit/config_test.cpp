@@ -398,20 +398,23 @@ TEST(Config, DetectorsAndProfileBinsMustFitTheRoad) {
   EXPECT_EQ(parse(kMinimal, {"output.profile_bins=2048"}).config.output.profileBins, 2048U);
 }
 
-// A road shorter than the default profile_bins (1024): whatever is decided about it, a problem
-// must say where to look, like every other problem.
-TEST(Config, ProblemsWithDefaultedKeysStillSayWhere) {
-  try {
-    parse("road:\n  cells: 100\nrun:\n  steps: 10\ninit:\n  density: 0.5\n");
-  } catch (const convoy::InputError& error) {
-    EXPECT_TRUE(allPlaced(error.problems()));
-  }
+// On a road shorter than the default profile_bins (1024) the default shrinks to a bin per cell; only a
+// profile_bins the user gave is checked against the road.
+TEST(Config, DefaultProfileBinsFitAShortRoad) {
+  const std::string shortRoad = "road:\n  cells: 100\nrun:\n  steps: 10\ninit:\n  density: 0.5\n";
+  const LoadedConfig loaded = parse(shortRoad);
+  EXPECT_EQ(loaded.config.output.profileBins, 100U);
+  expectSameConfig(parse(convoy::toYaml(loaded.config)).config, loaded.config);
+
+  const auto problems = problemsOf(shortRoad + "output:\n  profile_bins: 1024\n");
+  EXPECT_TRUE(hasProblem(problems, {"test.yaml:8:17: ", "output.profile_bins", "1024", "100"}));
+  EXPECT_TRUE(allPlaced(problems));
 }
 
 // YAML requires the keys of a mapping to be unique; a key given twice is a contradiction.
 TEST(Config, KeyGivenTwiceIsAProblem) {
   const auto problems = problemsOf(kMinimal + "road:\n  cells: 4096\n");
-  EXPECT_TRUE(hasProblem(problems, {"road"}));
+  EXPECT_TRUE(hasProblem(problems, {"test.yaml:7:1: ", "road"}));
   const auto inSection = problemsOf(
       "road:\n"
       "  cells: 2048\n"
@@ -420,7 +423,7 @@ TEST(Config, KeyGivenTwiceIsAProblem) {
       "  steps: 10\n"
       "init:\n"
       "  density: 0.5\n");
-  EXPECT_TRUE(hasProblem(inSection, {"road.cells"}));
+  EXPECT_TRUE(hasProblem(inSection, {"test.yaml:3:3: ", "road.cells"}));
 }
 
 TEST(Config, ReadConfigTextNamesAMissingFile) {
