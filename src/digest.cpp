@@ -1,25 +1,24 @@
 #include "convoy/digest.hpp"
 
-#include <bit>
+#include <cassert>
 
 #include "convoy/packed_road.hpp"
 #include "convoy/random.hpp"
 
 namespace convoy::digest {
 namespace {
-constexpr std::uint64_t kCellKey = 0xD16E'57C0'4E0A'D184ULL;
+constexpr std::uint64_t kWordKey = 0xD16E'57C0'4E0A'D184ULL;
 }
 
-std::uint64_t cellCode(std::uint64_t cell) { return random::bits(kCellKey, cell); }
+std::uint64_t wordCode(std::uint64_t wordIndex, std::uint64_t word) {
+  return random::mix(random::bits(kWordKey, wordIndex) ^ word);
+}
 
 std::uint64_t partialSum(std::span<const std::uint64_t> words, CellRange range) {
+  assert(range.begin % packed::kCellsPerWord == 0);
+  const std::uint64_t firstWord = range.begin / packed::kCellsPerWord;
   std::uint64_t sum = 0;
-  for (std::uint64_t w = 0; w < words.size(); ++w) {
-    for (std::uint64_t word = words[w]; word != 0; word &= word - 1) {
-      const auto bit = static_cast<std::uint64_t>(std::countr_zero(word));
-      sum += cellCode(range.begin + w * packed::kCellsPerWord + bit);
-    }
-  }
+  for (std::uint64_t w = 0; w < words.size(); ++w) sum += wordCode(firstWord + w, words[w]);
   return sum;
 }
 

@@ -1,6 +1,7 @@
 // A 64-bit digest of the whole road that does not depend on the rank count: a sum, modulo 2^64, of a
-// random 64-bit code per occupied global cell (Zobrist hashing), finished with the road length.
-// Ranks add up their partial sums in any order and get the same digest.
+// 64-bit code per packed word, the code mixing the word's global index with its 64 cells, finished
+// with the road length. Every rank owns whole words of the global packed road (see decomposition.hpp),
+// so ranks add up their partial sums in any order and get the same digest. Exact rule: docs/model.md.
 #pragma once
 
 #include <cstdint>
@@ -10,9 +11,9 @@
 
 namespace convoy::digest {
 
-// The code of an occupied global cell.
-std::uint64_t cellCode(std::uint64_t cell);
-// The partial sum of the cells of `range`, packed in `words`.
+// The code of global packed word `wordIndex` holding `word` (padding bits zero).
+std::uint64_t wordCode(std::uint64_t wordIndex, std::uint64_t word);
+// The partial sum of the words of `range` (which begins on a word boundary), packed in `words`.
 std::uint64_t partialSum(std::span<const std::uint64_t> words, CellRange range);
 // The digest from the sum over the whole road.
 std::uint64_t finish(std::uint64_t sum, std::uint64_t cells);

@@ -40,7 +40,7 @@ class RoadSegment {
   std::uint64_t globalDigest() const;
 
  private:
-  const Comm& comm_;
+  Comm comm_;  // a copy: it only wraps the MPI handle, which the caller keeps alive
   Decomposition decomposition_;
   CellRange range_;
   std::vector<std::uint64_t> current_;

@@ -87,7 +87,7 @@ class Simulation {
   void runBlock(FlowLedger& ledger, std::span<const LocalDetector> detectors);
   void reportVelocities(const FlowBlock& block) const;
 
-  const Comm& comm_;
+  Comm comm_;  // a copy: it only wraps the MPI handle, which the caller keeps alive
   Config config_;
   Decomposition decomposition_;
   RoadSegment road_;

@@ -69,8 +69,12 @@ def initial_road(cells, density, seed):
 
 
 def digest(road):
-    occupied = np.flatnonzero(road).astype(np.uint64)
-    total = int(np.sum(bits(DIGEST_KEY, occupied), dtype=np.uint64)) if occupied.size else 0
+    padded = np.zeros((len(road) + 63) // 64 * 64, dtype=np.uint8)
+    padded[: len(road)] = road
+    words = np.packbits(padded, bitorder="little").view("<u8").astype(np.uint64)
+    with np.errstate(over="ignore"):
+        codes = mix_array(bits(DIGEST_KEY, np.arange(words.size, dtype=np.uint64)) ^ words)
+        total = int(np.sum(codes, dtype=np.uint64))
     return mix_int(total ^ mix_int(len(road)))
 
 

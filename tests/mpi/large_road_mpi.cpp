@@ -42,12 +42,17 @@ InitialTally tallyInitialRange(CellRange range) {
   InitialTally tally;
   if (range.empty()) return tally;
   bool here = initialCell(range.begin);
+  std::uint64_t word = 0;  // the global packed word being built, cell by cell (ranges start on words)
   for (std::uint64_t i = range.begin; i < range.end; ++i) {
     const bool ahead = initialCell(i + 1);  // wraps past the last cell
     if (here) {
       ++tally.cars;
-      tally.digestSum += digest::cellCode(i);
+      word |= std::uint64_t{1} << (i % 64);
       tally.carsWithGapAhead += ahead ? 0 : 1;
+    }
+    if (i % 64 == 63 || i + 1 == range.end) {
+      tally.digestSum += digest::wordCode(i / 64, word);
+      word = 0;
     }
     here = ahead;
   }

@@ -42,13 +42,15 @@ inline std::uint64_t carsOf(const ByteRoad& road) {
   return static_cast<std::uint64_t>(std::count(road.begin(), road.end(), std::uint8_t{1}));
 }
 
-// The digest as SPEC.md defines it, summed over the byte road: finish(sum of the codes of the
-// occupied cells, cells).
+// The digest as docs/model.md defines it, from the byte road: packed cell by cell into the global
+// words, each word's code summed mod 2^64, then finished with the road length.
 inline std::uint64_t byteRoadDigest(const ByteRoad& road) {
-  std::uint64_t sum = 0;
+  std::vector<std::uint64_t> words((road.size() + 63) / 64, 0);
   for (std::uint64_t i = 0; i < road.size(); ++i) {
-    if (road[i] != 0) sum += digest::cellCode(i);
+    if (road[i] != 0) words[i / 64] |= std::uint64_t{1} << (i % 64);
   }
+  std::uint64_t sum = 0;
+  for (std::uint64_t j = 0; j < words.size(); ++j) sum += digest::wordCode(j, words[j]);
   return digest::finish(sum, road.size());
 }
 
