@@ -372,16 +372,23 @@ TEST(Config, NaschKeysWithRule184AreWarningsNotErrors) {
 }
 
 TEST(Config, FeaturesNotAvailableYetAreRefused) {
-  for (const std::string setting : {"model.type=nasch", "road.boundary=open", "run.max_hours=1",
-                                    "checkpoint.every_steps=100", "checkpoint.every_minutes=5"}) {
+  for (const std::string setting : {"model.type=nasch", "road.boundary=open"}) {
     SCOPED_TRACE(setting);
     const std::string key = setting.substr(0, setting.find('='));
     const auto problems = problemsOf(kMinimal, {setting});
     EXPECT_TRUE(hasProblem(problems, {"--set " + setting + ": ", key, "not available"}));
     EXPECT_TRUE(allPlaced(problems));
   }
-  EXPECT_TRUE(hasProblem(problemsOf(kMinimal + "checkpoint:\n  every_steps: 5\n"),
-                         {"test.yaml:8:16: ", "checkpoint.every_steps", "not available"}));
+  EXPECT_TRUE(hasProblem(problemsOf(kMinimal + "model:\n  type: nasch\n"),
+                         {"test.yaml:8:9: ", "model.type", "not available"}));
+}
+
+TEST(Config, CheckpointsAndWallTimeAreAccepted) {
+  const convoy::Config c =
+      parse(kMinimal, {"run.max_hours=1.5", "checkpoint.every_steps=100", "checkpoint.every_minutes=5"}).config;
+  EXPECT_EQ(c.run.maxHours, 1.5);
+  EXPECT_EQ(c.checkpoint.everySteps, 100U);
+  EXPECT_EQ(c.checkpoint.everyMinutes, 5.0);
 }
 
 TEST(Config, DetectorsAndProfileBinsMustFitTheRoad) {
