@@ -68,6 +68,8 @@ H5D_mpio_actual_io_mode_t writeDistributed(hid_t location, const std::string& na
   const Dataset dataset(H5Dcreate2(location, name.c_str(), fileType, fileSpace.get(), H5P_DEFAULT, creation.get(),
                                    H5P_DEFAULT),
                         "create dataset " + name);
+  // An empty dataset has no storage to write to (HDF5 refuses); every rank knows it is empty.
+  if (globalCount == 0) return H5D_MPIO_NO_COLLECTIVE;
   const Dataspace memory = selection(fileSpace.get(), slab);
   const PropertyList transfer = collectiveTransfer();
   check(H5Dwrite(dataset.get(), memoryType, memory.get(), fileSpace.get(), transfer.get(), orPlaceholder(data)),

@@ -26,7 +26,7 @@ Datatype storedType(const Dataset& dataset);
 // Collective: creates a contiguous dataset of `globalCount` elements (fill value never written; every
 // element is written) and writes each rank's `slab` from `data`. Ranks with an empty slab take part
 // with an empty selection. Returns HDF5's report of how the write really ran
-// (H5Pget_mpio_actual_io_mode).
+// (H5Pget_mpio_actual_io_mode); an empty dataset is created without a write (H5D_MPIO_NO_COLLECTIVE).
 H5D_mpio_actual_io_mode_t writeDistributed(hid_t location, const std::string& name, hid_t fileType, hid_t memoryType,
                                            std::uint64_t globalCount, Slab slab, const void* data);
 // Collective: reads each rank's slab of a one-dimensional dataset into `data`.
