@@ -1,0 +1,198 @@
+// SPEC.md: "A checkpoint is written so that a crash at any moment leaves the previous checkpoint
+// valid ... On restart the time series is cut back to the checkpoint's step, so no row is lost or
+// doubled." Runs with frequent checkpoints are killed (SIGKILL to every rank and to mpiexec) at
+// random instants, some of them timed to fall while a checkpoint is being written, and restarted on
+// a random number of ranks, again and again, until they reach the end; each must then be identical to
+// a straight run of the same config, and no restart may ever have met a damaged checkpoint.
+//
+// The instants come from a seeded generator; the seed is printed, and CONVOY_FAULT_SEED=<seed>
+// repeats a sequence.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+#include <iostream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "restart_support.hpp"
+
+namespace convoy::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr std::uint64_t kSteps = 60000;
+// A checkpoint every 1,500 steps (a few dozen a second), two kept.
+const std::string kFrequentCheckpoints = "checkpoint:\n  every_steps: 1500\n  keep: 2\n";
+constexpr int kKillsWanted = 30;
+// Kills that left a checkpoint half written (its .tmp file) wanted at least, to be sure that the
+// moment that matters most was hit.
+constexpr int kMidWriteKillsWanted = 3;
+// After this many kills a run is left to finish, so that every run ends.
+constexpr int kMaxKillsPerRun = 10;
+constexpr int kMaxRuns = 15;
+
+std::uint64_t chooseSeed() {
+  if (const char* text = std::getenv("CONVOY_FAULT_SEED"); text != nullptr && *text != '\0') {
+    return std::stoull(text);
+  }
+  return std::random_device{}();
+}
+
+// Watches `directory` for files created in it (inotify).
+class CreationWatch {
+ public:
+  explicit CreationWatch(const fs::path& directory) {
+    fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd_ >= 0) watch_ = ::inotify_add_watch(fd_, directory.c_str(), IN_CREATE);
+  }
+  ~CreationWatch() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  CreationWatch(const CreationWatch&) = delete;
+  CreationWatch& operator=(const CreationWatch&) = delete;
+  bool ok() const { return fd_ >= 0 && watch_ >= 0; }
+  // The names of the files created since the last call.
+  std::vector<std::string> newFiles() {
+    std::vector<std::string> names;
+    alignas(inotify_event) std::array<char, 4096> buffer{};
+    for (;;) {
+      const ssize_t length = ::read(fd_, buffer.data(), buffer.size());
+      if (length <= 0) return names;
+      for (ssize_t at = 0; at < length;) {
+        const auto* event = reinterpret_cast<const inotify_event*>(buffer.data() + at);
+        const std::string name = event->len > 0 ? std::string(event->name) : std::string();
+        if (!name.empty()) names.push_back(name);
+        at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+      }
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  int watch_ = -1;
+};
+
+// Whether one of `names`, files this launch created in the checkpoints folder, is still there as a
+// temporary file: the kill came while a checkpoint was being written or verified.
+bool leftHalfWritten(const fs::path& output, const std::set<std::string>& names) {
+  for (const auto& name : names) {
+    if (name.ends_with(".tmp") && fs::exists(output / "checkpoints" / name)) return true;
+  }
+  return false;
+}
+
+struct Totals {
+  int kills = 0;
+  int midWriteKills = 0;  // kills that left a checkpoint's .tmp behind
+  int launches = 0;
+};
+
+TEST(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStraightRun) {
+  const std::uint64_t seed = chooseSeed();
+  std::cout << "fault-injection seed " << seed << " (repeat with CONVOY_FAULT_SEED=" << seed << ")\n";
+  ::testing::Test::RecordProperty("CONVOY_FAULT_SEED", std::to_string(seed));
+  std::mt19937_64 random(seed);
+  auto uniform = [&](int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); };
+
+  TemporaryDirectory work;
+  writeRestartConfig(work.path(), kSteps, kFrequentCheckpoints);
+  const fs::path reference = work.path() / "straight";
+  const StraightRun straight = runStraight(work.path(), reference);
+  ASSERT_EQ(straight.result.exitStatus, 0) << straight.result.describe();
+  ASSERT_FALSE(straight.digest.empty()) << straight.result.describe();
+
+  Totals totals;
+  const auto start = std::chrono::steady_clock::now();
+  for (int runIndex = 1; runIndex <= kMaxRuns; ++runIndex) {
+    if (totals.kills >= kKillsWanted && totals.midWriteKills >= kMidWriteKillsWanted) break;
+    SCOPED_TRACE("run " + std::to_string(runIndex) + " (seed " + std::to_string(seed) + ")");
+    const fs::path output = work.path() / ("killed-" + std::to_string(runIndex));
+    // Made beforehand so that it can be watched from the first checkpoint on.
+    fs::create_directories(output / "checkpoints");
+    CreationWatch watch(output / "checkpoints");
+    ASSERT_TRUE(watch.ok()) << "inotify on " << output / "checkpoints";
+
+    int killsThisRun = 0;
+    std::string history;
+    CommandResult last;
+    for (;;) {
+      const int ranks = uniform(1, 3);
+      const bool spare = killsThisRun >= kMaxKillsPerRun;
+      // Half the kills at a random instant from the launch (start-up, reading the checkpoint,
+      // stepping, writing); half timed from the n-th file the launch creates in the checkpoints
+      // folder, 0 to 3 ms into the checkpoint's write, verification and rename.
+      const bool atCheckpoint = uniform(0, 1) == 1;
+      const auto delay = std::chrono::microseconds(uniform(0, 1500000));
+      const int nthCheckpoint = uniform(1, 8);
+      const auto intoWrite = std::chrono::microseconds(uniform(0, 3000));
+
+      watch.newFiles();  // forget earlier launches
+      Background process(runCommandLine(ranks, output), work.path(), output);
+      ++totals.launches;
+      std::set<std::string> created;
+      bool due = false;
+      while (!spare && !due && !process.finished()) {
+        for (auto& name : watch.newFiles()) created.insert(std::move(name));
+        if (atCheckpoint && static_cast<int>(created.size()) >= nthCheckpoint) {
+          std::this_thread::sleep_for(intoWrite);
+          due = true;
+        } else if (!atCheckpoint && process.elapsed() >= delay) {
+          due = true;
+        } else {
+          std::this_thread::sleep_for(atCheckpoint ? 100us : 1ms);
+        }
+      }
+      const bool killed = due && !process.finished();
+      if (killed) {
+        last = process.killEverything();
+        for (auto& name : watch.newFiles()) created.insert(std::move(name));
+        ++totals.kills;
+        ++killsThisRun;
+        const bool midWrite = leftHalfWritten(output, created);
+        totals.midWriteKills += midWrite ? 1 : 0;
+        history += "  " + std::to_string(ranks) + " ranks: killed " +
+                   (atCheckpoint ? "at checkpoint write " + std::to_string(nthCheckpoint) + " + " +
+                                       std::to_string(intoWrite.count()) + " us"
+                                 : "after " + std::to_string(delay.count() / 1000) + " ms") +
+                   (midWrite ? " (a checkpoint left half written)" : "") + "\n";
+      } else {
+        last = process.wait(std::chrono::seconds(120));
+        history += "  " + std::to_string(ranks) + " ranks: exit status " + std::to_string(last.exitStatus) + "\n";
+      }
+      // A checkpoint under its final name is always complete: no restart may find one damaged.
+      EXPECT_EQ(last.all().find("is not valid"), std::string::npos)
+          << "a restart met a damaged checkpoint after SIGKILLs:\n"
+          << history << last.describe();
+      if (killed) continue;
+      if (last.exitStatus == 0 && !last.timedOut) break;
+      ADD_FAILURE() << "a launch ended with exit status " << last.exitStatus << ":\n" << history << last.describe();
+      return;
+    }
+    std::cout << "run " << runIndex << ": " << killsThisRun << " kills, then finished\n" << history;
+    // A kill after the last checkpoint but before the exit leaves the next launch nothing to do and
+    // no digest to print; the newest checkpoint's digest is compared below either way.
+    if (last.all().find("nothing to do") == std::string::npos) {
+      EXPECT_EQ(finalDigest(last.out), straight.digest) << history << last.describe();
+    }
+    const CommandResult same = compareRuns(reference, output);
+    EXPECT_EQ(same.exitStatus, 0) << history << same.describe();
+    if (HasFailure()) return;
+    std::cout << "  " << same.out;
+    fs::remove_all(output);  // keeps the disk use of the suite small
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << totals.kills << " kills (" << totals.midWriteKills << " during a checkpoint write) in "
+            << totals.launches << " launches, " << seconds << " s\n";
+  EXPECT_GE(totals.kills, kKillsWanted);
+  EXPECT_GE(totals.midWriteKills, kMidWriteKillsWanted);
+}
+
+}  // namespace
+}  // namespace convoy::e2e
