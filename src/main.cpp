@@ -184,7 +184,9 @@ ExitCode runMain(const Comm& comm, int argc, char** argv) {
     return ExitCode::BadInput;
   } catch (const RuntimeError& error) {
     if (error.scope() == ErrorScope::ThisRank || comm.isRoot()) spdlog::error("{}", error.what());
-    if (error.scope() == ErrorScope::ThisRank && comm.size() > 1) comm.abort(static_cast<int>(ExitCode::RuntimeFailure));
+    // A failure on this rank alone: the other ranks cannot finish their collective calls, and files
+    // left half-written must not be closed again by MPI_Finalize, so the job ends here, even on one rank.
+    if (error.scope() == ErrorScope::ThisRank) comm.abort(static_cast<int>(ExitCode::RuntimeFailure));
     return ExitCode::RuntimeFailure;
   } catch (const std::exception& error) {
     spdlog::error("unexpected failure: {}", error.what());

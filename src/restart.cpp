@@ -22,8 +22,9 @@ void requireSameRun(const Config& config, const io::FoundCheckpoint& checkpoint)
   if (differences.empty()) return;
   std::string list;
   for (const auto& difference : differences) list += (list.empty() ? "" : ", ") + difference;
-  throw InputError(checkpoint.path + " belongs to a run that differs from this config in " + list +
-                   "; nothing was changed. Continue with the same values, or choose another output.directory");
+  throw InputError(checkpoint.path + " holds a run of different physics or time-series layout (this config vs "
+                   "the checkpoint's: " + list + "); nothing was changed. Continue with the same values, or "
+                   "choose another output.directory, or --output DIR");
 }
 
 RestartPlan resumeFrom(const Config& config, io::FoundCheckpoint checkpoint) {

@@ -34,6 +34,21 @@ struct RowColumns {
   }
 };
 
+// A check sum of the time series a checkpoint carries (FNV-1a over every number of every row), so
+// that a damaged series is caught like a damaged road.
+std::uint64_t rowsDigest(const std::vector<FlowRow>& rows) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  auto add = [&hash](std::uint64_t value) {
+    for (int byte = 0; byte < 8; ++byte) hash = (hash ^ ((value >> (8 * byte)) & 0xFF)) * 0x100000001b3ULL;
+  };
+  for (const FlowRow& row : rows) {
+    add(row.step);
+    add(static_cast<std::uint64_t>(row.distance));
+    for (const std::int64_t count : row.detectorCounts) add(static_cast<std::uint64_t>(count));
+  }
+  return hash;
+}
+
 void writeRootColumn(const Comm& comm, hid_t file, const std::string& name, std::uint64_t count,
                      const std::int64_t* data) {
   h5::writeDistributed(file, name, H5T_STD_I64LE, H5T_NATIVE_INT64, count, {0, comm.isRoot() ? count : 0}, data);
@@ -52,6 +67,8 @@ void writeFile(const Comm& comm, const std::string& path, const RoadSegment& roa
   h5::writeAttribute(file.get(), "physics_hash", hash);
   h5::writeAttribute(file.get(), "timeseries_every", state.timeseriesEvery);
   h5::writeAttribute(file.get(), "timeseries_rows", rows);
+  const std::uint64_t rowsCheck = std::stoull(comm.broadcastFromRoot(std::to_string(rowsDigest(state.rows))));
+  h5::writeAttribute(file.get(), "timeseries_digest", rowsCheck);
   h5::writeAttribute(file.get(), "detectors", detectors);
   h5::writeAttribute(file.get(), "open_row_steps", state.openRow.steps);
   h5::writeAttribute(file.get(), "open_row_distance", state.openRow.distance);
@@ -114,6 +131,9 @@ FoundCheckpoint readSmallParts(const std::string& path, std::uint64_t& cells) {
     flow.detectorCounts.assign(counts.begin() + static_cast<std::ptrdiff_t>(row * detectors),
                                counts.begin() + static_cast<std::ptrdiff_t>((row + 1) * detectors));
     state.rows.push_back(std::move(flow));
+  }
+  if (rowsDigest(state.rows) != h5::readUnsignedAttribute(file.get(), "timeseries_digest")) {
+    throw RuntimeError("its time series does not match its check sum (timeseries_digest)");
   }
   return found;
 }
@@ -199,7 +219,13 @@ CheckpointWrite writeCheckpoint(const Comm& comm, const std::string& directory, 
     fs::create_directories(folder, error);
     if (error) throw RuntimeError("cannot create " + folder.string() + ": " + error.message());
   });
-  writeFile(comm, temporary, road, identity, physicsHash, state, written.digest, settings);
+  try {
+    writeFile(comm, temporary, road, identity, physicsHash, state, written.digest, settings);
+  } catch (const RuntimeError& error) {
+    throw RuntimeError("cannot write the checkpoint " + temporary + " (the previous checkpoint is intact): " +
+                           error.what(),
+                       error.scope());
+  }
   const CheckpointCheck check = checkCheckpoint(comm, temporary);
   if (!check.checkpoint) {
     throw RuntimeError("the checkpoint " + temporary + " did not verify after writing: " + check.problem,

@@ -21,7 +21,7 @@ StateWrite writeSnapshot(const Comm& comm, const std::string& path, const RoadSe
   result.digest = road.globalDigest();
   const std::vector<float> profile = densityProfile(comm, road.words(), road.range(), profileBins, identity.cells);
   const std::string temporary = path + ".tmp";
-  {
+  try {
     h5::OpenFile file = h5::createCollective(temporary, comm, settings);
     writeIdentity(file.get(), "snapshot", identity);
     h5::writeAttribute(file.get(), "step", step);
@@ -36,6 +36,8 @@ StateWrite writeSnapshot(const Comm& comm, const std::string& path, const RoadSe
     h5::writeDistributed(file.get(), "density_profile", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, profileBins, profileSlab,
                          profile.data());
     file.handle.closeOrThrow("close " + temporary);
+  } catch (const RuntimeError& error) {
+    throw RuntimeError("cannot write the snapshot " + temporary + ": " + error.what(), error.scope());
   }
   comm.onRootThenShareErrors([&] {
     std::error_code error;

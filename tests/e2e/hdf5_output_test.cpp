@@ -117,14 +117,19 @@ TEST(Hdf5Output, RunsOnOneToFourRanksWriteCorrectAndIdenticalFiles) {
       ++files;
       const CommandResult header = runCommand({"h5dump", "-H", file.string()}, work.path());
       EXPECT_EQ(header.exitStatus, 0) << file << "\n" << header.describe();
-      const bool snapshot = file.filename().string().rfind("snapshot_", 0) == 0;
-      for (const char* dataset : snapshot ? std::vector<const char*>{"DATASET \"road\"", "DATASET \"density_profile\""}
-                                          : std::vector<const char*>{"DATASET \"flow\"", "DATASET \"count\""}) {
+      const std::string name = file.filename().string();
+      const bool snapshot = name.rfind("snapshot_", 0) == 0;
+      const bool checkpoint = name.rfind("checkpoint_", 0) == 0;
+      const std::vector<const char*> wanted =
+          snapshot     ? std::vector<const char*>{"DATASET \"road\"", "DATASET \"density_profile\""}
+          : checkpoint ? std::vector<const char*>{"DATASET \"road\"", "GROUP \"timeseries\""}
+                       : std::vector<const char*>{"DATASET \"flow\"", "DATASET \"count\""};
+      for (const char* dataset : wanted) {
         EXPECT_NE(header.out.find(dataset), std::string::npos) << file << " lacks " << dataset;
       }
     }
   }
-  EXPECT_EQ(files, 4u * 5u) << "each run holds timeseries.h5 and four snapshots";
+  EXPECT_EQ(files, 4u * 6u) << "each run holds timeseries.h5, four snapshots and its final checkpoint";
 }
 
 TEST(Hdf5Output, InspectRecomputesTheDigestOfEverySnapshotAndSummarisesTheTimeSeries) {
