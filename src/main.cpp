@@ -98,9 +98,14 @@ ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
   const RunControl control(comm, config, simulation, outputs, secondsBeforeLoop);
   const RunSummary summary = simulation.run();
   outputs.finish();
-  spdlog::info("{} {} steps (to step {}) of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs",
-               summary.stoppedEarly ? "stopped early after" : "finished", summary.steps, summary.lastStep,
-               summary.cells, summary.cars, summary.seconds, summary.mcops());
+  if (summary.stoppedEarly) {
+    spdlog::info("stopped at step {} after {} steps of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs",
+                 summary.lastStep, summary.steps, summary.cells, summary.cars, summary.seconds, summary.mcops());
+  } else {
+    spdlog::info("finished {} steps of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs", summary.steps, summary.cells,
+                 summary.cars, summary.seconds, summary.mcops());
+  }
+  if (summary.firstStep > 0) spdlog::info("this segment ran steps {} to {}", summary.firstStep + 1, summary.lastStep);
   spdlog::info("final average velocity {:.6f}; state digest {:016x}", summary.lastMeanVelocity, summary.digest);
   spdlog::info("outputs in {}/: config.yaml, run.log, timeseries.h5{}; summarise any of them with convoy inspect",
                config.output.directory, config.output.snapshotEvery > 0 ? ", snapshots/" : "");
