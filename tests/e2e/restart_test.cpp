@@ -502,7 +502,10 @@ TEST_F(RestartTest, ASecondSigintEndsARankAtOnceWithoutACheckpoint) {
     std::this_thread::sleep_for(20ms);
     ::kill(rank1, SIGINT);
     const CommandResult result = process.wait(std::chrono::seconds(60));
-    if (result.exitStatus == 75) {
+    // A meeting of the ranks (also one forced by a snapshot or checkpoint step) may fall between the
+    // two signals: the first is then obeyed with a checkpoint, and the second may still end rank 1
+    // while it is on its way out (exit 130 instead of 75). Either way this attempt proves nothing.
+    if (result.exitStatus == 75 || result.all().find("stopping at step") != std::string::npos) {
       std::cout << "attempt " << attempt << ": the first SIGINT stopped the run before the second came\n";
       continue;
     }
