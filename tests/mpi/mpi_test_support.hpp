@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <filesystem>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -166,6 +168,32 @@ class SplitComm {
  private:
   MPI_Comm raw_ = MPI_COMM_NULL;
   std::optional<Comm> comm_;
+};
+
+// A temporary directory that rank 0 makes, every rank knows, and rank 0 removes after all are done.
+class SharedTemporaryDirectory {
+ public:
+  SharedTemporaryDirectory(const Comm& comm, const std::string& prefix) : comm_(comm) {
+    std::string made;
+    if (comm.isRoot()) {
+      std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+      if (::mkdtemp(pattern.data()) != nullptr) made = pattern;
+    }
+    path_ = comm.broadcastFromRoot(made);
+    if (path_.empty()) ADD_FAILURE() << "rank 0 could not make a temporary directory";
+  }
+  ~SharedTemporaryDirectory() {
+    MPI_Barrier(comm_.raw());
+    std::error_code error;
+    if (comm_.isRoot() && !path_.empty()) std::filesystem::remove_all(path_, error);
+  }
+  SharedTemporaryDirectory(const SharedTemporaryDirectory&) = delete;
+  SharedTemporaryDirectory& operator=(const SharedTemporaryDirectory&) = delete;
+  std::filesystem::path path() const { return path_; }
+
+ private:
+  const Comm& comm_;
+  std::filesystem::path path_;
 };
 
 }  // namespace convoy::mpitest

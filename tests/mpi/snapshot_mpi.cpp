@@ -29,115 +29,19 @@
 #include "convoy/road_segment.hpp"
 #include "convoy/simulation.hpp"
 #include "mpi_test_support.hpp"
+#include "plain_hdf5.hpp"
 
 namespace convoy {
 namespace {
 
 namespace fs = std::filesystem;
 using mpitest::ByteRoad;
+using mpitest::PlainFile;
+using mpitest::SharedTemporaryDirectory;
+using mpitest::readDataset;
+using mpitest::readTextAttribute;
+using mpitest::readUnsignedAttribute;
 
-// A directory made by rank 0 and shared with every rank; rank 0 removes it once every rank is done.
-class SharedTemporaryDirectory {
- public:
-  explicit SharedTemporaryDirectory(const Comm& comm) : comm_(comm) {
-    std::string made;
-    if (comm.isRoot()) {
-      std::string pattern = (fs::temp_directory_path() / "convoy-snapshot-mpi-XXXXXX").string();
-      if (::mkdtemp(pattern.data()) != nullptr) made = pattern;
-    }
-    path_ = comm.broadcastFromRoot(made);
-    if (path_.empty()) ADD_FAILURE() << "rank 0 could not make a temporary directory";
-  }
-  ~SharedTemporaryDirectory() {
-    MPI_Barrier(comm_.raw());
-    std::error_code error;
-    if (comm_.isRoot() && !path_.empty()) fs::remove_all(path_, error);
-  }
-  SharedTemporaryDirectory(const SharedTemporaryDirectory&) = delete;
-  SharedTemporaryDirectory& operator=(const SharedTemporaryDirectory&) = delete;
-  fs::path path() const { return path_; }
-
- private:
-  const Comm& comm_;
-  fs::path path_;
-};
-
-// ---- Reading files with the plain HDF5 C API (one process) ----
-
-class PlainFile {
- public:
-  PlainFile(const std::string& path, unsigned flags) : id_(H5Fopen(path.c_str(), flags, H5P_DEFAULT)) {}
-  ~PlainFile() {
-    if (id_ >= 0) H5Fclose(id_);
-  }
-  PlainFile(const PlainFile&) = delete;
-  PlainFile& operator=(const PlainFile&) = delete;
-  bool open() const { return id_ >= 0; }
-  hid_t id() const { return id_; }
-
- private:
-  hid_t id_;
-};
-
-template <typename Value>
-struct DatasetContents {
-  bool found = false;
-  bool storedTypeMatches = false;  // the stored type is exactly the one SPEC.md names
-  std::vector<hsize_t> shape;
-  std::vector<Value> values;
-};
-
-template <typename Value>
-DatasetContents<Value> readDataset(hid_t file, const char* name, hid_t memoryType, hid_t specType) {
-  DatasetContents<Value> contents;
-  if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return contents;
-  const hid_t dataset = H5Dopen2(file, name, H5P_DEFAULT);
-  if (dataset < 0) return contents;
-  const hid_t type = H5Dget_type(dataset);
-  contents.storedTypeMatches = H5Tequal(type, specType) > 0;
-  H5Tclose(type);
-  const hid_t space = H5Dget_space(dataset);
-  const int rank = H5Sget_simple_extent_ndims(space);
-  contents.shape.resize(static_cast<std::size_t>(std::max(rank, 0)));
-  H5Sget_simple_extent_dims(space, contents.shape.data(), nullptr);
-  H5Sclose(space);
-  hsize_t elements = 1;
-  for (const hsize_t extent : contents.shape) elements *= extent;
-  contents.values.resize(elements);
-  contents.found = elements == 0 || H5Dread(dataset, memoryType, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                            contents.values.data()) >= 0;
-  H5Dclose(dataset);
-  return contents;
-}
-
-// A uint64 attribute stored as uint64 (docs/output.md), or nothing.
-std::optional<std::uint64_t> readUnsignedAttribute(hid_t file, const char* name) {
-  if (H5Aexists(file, name) <= 0) return std::nullopt;
-  const hid_t attribute = H5Aopen(file, name, H5P_DEFAULT);
-  const hid_t type = H5Aget_type(attribute);
-  const bool isUint64 = H5Tequal(type, H5T_STD_U64LE) > 0;
-  std::uint64_t value = 0;
-  const bool read = isUint64 && H5Aread(attribute, H5T_NATIVE_UINT64, &value) >= 0;
-  H5Tclose(type);
-  H5Aclose(attribute);
-  return read ? std::optional<std::uint64_t>(value) : std::nullopt;
-}
-
-// A variable-length string attribute (what h5py reads as str), or nothing.
-std::optional<std::string> readTextAttribute(hid_t file, const char* name) {
-  if (H5Aexists(file, name) <= 0) return std::nullopt;
-  const hid_t attribute = H5Aopen(file, name, H5P_DEFAULT);
-  const hid_t type = H5Aget_type(attribute);
-  std::optional<std::string> value;
-  if (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0) {
-    char* text = nullptr;
-    if (H5Aread(attribute, type, &text) >= 0 && text != nullptr) value = std::string(text);
-    H5free_memory(text);
-  }
-  H5Tclose(type);
-  H5Aclose(attribute);
-  return value;
-}
 
 // Writes one element of a one-dimensional uint64 dataset in place (to damage a file on purpose).
 bool overwriteWord(const std::string& path, const char* name, hsize_t index, std::uint64_t word) {
@@ -341,7 +245,7 @@ void expectSnapshotRoundTrips(const RoadCase& roadCase) {
   const std::string configText = "road:\n  cells: " + std::to_string(roadCase.cells) + "\n# a test's identity\n";
   const ExpectedSnapshot expected{reference.road, roadCase.steps, roadCase.bins, cars, configText};
 
-  const SharedTemporaryDirectory directory(world);
+  const SharedTemporaryDirectory directory(world, "convoy-snapshot-mpi");
   const std::string fromWorld = (directory.path() / io::snapshotFileName(roadCase.steps)).string();
   const std::string fromPart = (directory.path() / "written_by_part.h5").string();
 
@@ -403,7 +307,7 @@ TEST(MPI, AlteredSnapshotsAreDetectedOnEveryRank) {
   const ByteRoad initial = mpitest::randomByteRoad(roadCase.cells, roadCase.density, roadCase.seed);
   const mpitest::ReferenceRun reference = mpitest::runReference(initial, roadCase.steps);
   const std::uint64_t cars = mpitest::carsOf(initial);
-  const SharedTemporaryDirectory directory(world);
+  const SharedTemporaryDirectory directory(world, "convoy-snapshot-mpi");
   const std::string path = (directory.path() / "snapshot.h5").string();
   writeSnapshotOn(world, path, roadCase, cars, "test", mpitest::byteRoadDigest(reference.road));
 
@@ -454,7 +358,7 @@ TEST(MPI, AlteredSnapshotsAreDetectedOnEveryRank) {
 TEST(MPI, ByteRoadDatasetsAreReadIntoEveryRanksPart) {
   mpitest::silenceLogs();
   const Comm world = Comm::world();
-  const SharedTemporaryDirectory directory(world);
+  const SharedTemporaryDirectory directory(world, "convoy-snapshot-mpi");
   for (const std::uint64_t cells : {100'003ULL, 100ULL, 1ULL}) {
     SCOPED_TRACE("cells " + std::to_string(cells));
     const ByteRoad road = mpitest::randomByteRoad(cells, cells == 1 ? 1.0 : 0.5, 99);
@@ -505,7 +409,7 @@ TEST(MPI, ByteRoadDatasetsAreReadIntoEveryRanksPart) {
 TEST(MPI, RunOutputsWriteASnapshotAtEveryMultipleOfSnapshotEvery) {
   mpitest::silenceLogs();
   const Comm world = Comm::world();
-  const SharedTemporaryDirectory directory(world);
+  const SharedTemporaryDirectory directory(world, "convoy-snapshot-mpi");
   Config config;
   config.road.cells = 10'007;
   config.init.density = 0.45;
