@@ -117,7 +117,7 @@ ExitCode inspectCommand(const Comm& comm, const Arguments& arguments) {
 }
 
 std::string versionText() {
-  return std::string("convoy ") + kVersion + " (rule-184 / Nagel-Schreckenberg traffic simulator; MPI, parallel HDF5)";
+  return std::string("convoy ") + kVersion + " (rule-184 traffic cellular automaton; MPI, parallel HDF5)";
 }
 
 ExitCode dispatch(const Comm& comm, int argc, char** argv) {
