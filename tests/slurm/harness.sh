@@ -45,7 +45,7 @@ CONFIG
 t0=$SECONDS
 case $test_name in
   chain)
-    write_config "$work/long.yaml" 200000   # ~11 s uninterrupted here: 4-6 segments
+    write_config "$work/long.yaml" 600000   # ~20-35 s uninterrupted here
     # The reference: one uninterrupted run, through run.slurm.
     # (Polled here: sbatch --wait polls with a back-off that costs up to half a minute.)
     ref=$(sbatch --parsable --time=5 --output="$work/ref.out" "${site_flags[@]}" \
@@ -53,14 +53,19 @@ case $test_name in
     wait_until 120 job_ended "$ref" || fail "the reference run did not end"
     scontrol -o show job "$ref" | grep -q "JobState=COMPLETED .*ExitCode=0:0" ||
       fail "the reference run failed: $(cat "$work/ref.out")"
-    # The chain: segments of ~15 s of budget each (convoy stops >= 10 s before it runs out), and the
-    # first segment is stopped by USR1 to the batch shell, as Slurm's --signal=B:USR1@N would.
+    # The chain: segments of ~15 s of budget each (convoy stops >= 10 s before it runs out). So that
+    # the number of segments does not depend on the machine's speed, segments 1 to 3 are each stopped
+    # 2 s after they start by USR1 to the batch shell, as Slurm's --signal=B:USR1@N would; the rest
+    # of the run goes through the --max-hours budget.
     first=$(CONVOY_MAX_HOURS=0.0042 sbatch --parsable --time=5 --output="$work/chain/slurm-%j.out" \
               "${site_flags[@]}" "$slurm_dir/archer2/chain.slurm" "$work/long.yaml" "$work/chain")
-    wait_for_log "$work/chain/chain.log" "segment 1: started" 30
-    sleep 3
-    scancel --batch --signal=USR1 "$first"
-    wait_for_log "$work/chain/chain.log" ": (finished|failed|stopped|refused)" 150
+    for segment in 1 2 3; do
+      wait_for_log "$work/chain/chain.log" "segment $segment: started" 60
+      job=$(sed -n "s/.* job \([0-9]*\) segment $segment: started.*/\1/p" "$work/chain/chain.log")
+      sleep 2
+      scancel --batch --signal=USR1 "$job"
+    done
+    wait_for_log "$work/chain/chain.log" ": (finished|failed|stopped|refused)" 240
     check_chain_finished "$work/chain" 3
     grep -q "got USR1" "$work/chain/slurm-$first.out" || fail "segment 1 did not pass USR1 on: $(cat "$work/chain/slurm-$first.out")"
     grep -q "because of .*signal" "$work/chain/run.log" || echo "note: run.log does not name the signal as a stop reason"
