@@ -59,6 +59,29 @@ std::uint64_t Comm::max(std::uint64_t value) const {
   return value;
 }
 
+std::vector<std::vector<std::uint8_t>> Comm::gatherToRoot(std::span<const std::uint8_t> mine) const {
+  const int count = countOf(mine.size());
+  std::vector<int> counts(isRoot() ? static_cast<std::size_t>(size_) : 0);
+  CONVOY_MPI_CHECK(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm_));
+  std::vector<int> displacements(counts.size());
+  std::uint64_t total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    displacements[r] = countOf(total);
+    total += static_cast<std::uint64_t>(counts[r]);
+  }
+  std::vector<std::uint8_t> all(total);
+  std::uint8_t placeholder = 0;  // MPI wants a buffer even for nothing
+  CONVOY_MPI_CHECK(MPI_Gatherv(mine.empty() ? &placeholder : mine.data(), count, MPI_BYTE,
+                               all.empty() ? &placeholder : all.data(), counts.data(), displacements.data(), MPI_BYTE,
+                               0, comm_));
+  std::vector<std::vector<std::uint8_t>> parts;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    const auto first = all.begin() + displacements[r];
+    parts.emplace_back(first, first + counts[r]);
+  }
+  return parts;
+}
+
 std::string Comm::broadcastFromRoot(const std::string& text) const {
   std::uint64_t length = text.size();
   CONVOY_MPI_CHECK(MPI_Bcast(&length, 1, MPI_UINT64_T, 0, comm_));

@@ -107,8 +107,9 @@ ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
   }
   if (summary.firstStep > 0) spdlog::info("this segment ran steps {} to {}", summary.firstStep + 1, summary.lastStep);
   spdlog::info("final average velocity {:.6f}; state digest {:016x}", summary.lastMeanVelocity, summary.digest);
-  spdlog::info("outputs in {}/: config.yaml, run.log, timeseries.h5{}; summarise any of them with convoy inspect",
-               config.output.directory, config.output.snapshotEvery > 0 ? ", snapshots/" : "");
+  spdlog::info("outputs in {}/: config.yaml, run.log, timeseries.h5{}{}; summarise any of them with convoy inspect",
+               config.output.directory, config.output.spacetime.every > 0 ? ", spacetime.h5" : "",
+               config.output.snapshotEvery > 0 ? ", snapshots/" : "");
   return control.exitCode();
 }
 

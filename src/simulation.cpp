@@ -57,6 +57,10 @@ void Simulation::atEveryMultipleOf(std::uint64_t every, std::function<void(std::
   if (every > 0) cadences_.push_back({every, std::move(action)});
 }
 
+void Simulation::sampleAtEveryMultipleOf(std::uint64_t every, std::function<void(std::uint64_t)> sample) {
+  if (every > 0) samplers_.push_back({every, std::move(sample)});
+}
+
 std::uint64_t Simulation::nextSyncStep(std::uint64_t step, std::uint64_t stepsPerSync) const {
   std::uint64_t sync = std::min(step + stepsPerSync, config_.run.steps);
   for (const Cadence& cadence : cadences_) sync = std::min(sync, nextMultiple(step, cadence.every));
@@ -66,6 +70,9 @@ std::uint64_t Simulation::nextSyncStep(std::uint64_t step, std::uint64_t stepsPe
 void Simulation::runBlock(FlowLedger& ledger, std::span<const LocalDetector> detectors) {
   for (std::uint64_t step = ledger.firstStep(); step <= ledger.lastStep(); ++step) {
     ledger.moves(step) = static_cast<std::int64_t>(road_.step(detectors, ledger.detectorCounts(step)));
+    for (const Cadence& sampler : samplers_) {
+      if (step % sampler.every == 0) sampler.action(step);
+    }
   }
 }
 

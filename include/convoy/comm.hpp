@@ -9,6 +9,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace convoy {
 
@@ -41,6 +42,9 @@ class Comm {
   void sumInPlace(std::span<std::uint64_t> values) const;
   std::int64_t sum(std::int64_t value) const;
   std::uint64_t max(std::uint64_t value) const;
+  // Rank 0 receives every rank's bytes, in rank order (elsewhere the result is empty). For modest
+  // amounts (a space-time window): the total must stay below 2 GiB.
+  std::vector<std::vector<std::uint8_t>> gatherToRoot(std::span<const std::uint8_t> mine) const;
   // Rank 0's text, on every rank.
   std::string broadcastFromRoot(const std::string& text) const;
   void barrier() const;

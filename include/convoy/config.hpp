@@ -9,6 +9,9 @@
 namespace convoy {
 
 enum class ModelType { Rule184, Nasch };
+
+// The widest space-time window (cells): a picture, not a second copy of the road.
+inline constexpr std::uint64_t kMaxSpacetimeWidth = std::uint64_t{1} << 20;
 enum class Boundary { Periodic, Open };
 
 struct Config {
@@ -37,6 +40,13 @@ struct Config {
     std::vector<std::uint64_t> detectors;
     std::uint64_t snapshotEvery = 0;
     std::uint64_t profileBins = 1024;
+    // A window of the road recorded every `every` steps (0: none) into spacetime.h5, for space-time
+    // diagrams: cells start, start + 1, ..., start + width - 1 (modulo the road's length).
+    struct Spacetime {
+      std::uint64_t start = 0;
+      std::uint64_t width = 1024;  // at most road.cells (the default shrinks to it on short roads)
+      std::uint64_t every = 0;
+    } spacetime;
     struct Hdf5 {
       std::uint64_t alignment = 1 << 20;          // bytes; objects start at multiples of this
       std::uint64_t alignmentThreshold = 1 << 16;  // bytes; smaller objects are not aligned

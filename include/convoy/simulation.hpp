@@ -68,6 +68,9 @@ class Simulation {
   // Makes the ranks meet at every multiple of `every` steps (0: never) and calls `action(step)` there
   // on every rank, for collective work such as snapshots.
   void atEveryMultipleOf(std::uint64_t every, std::function<void(std::uint64_t step)> action);
+  // Calls `sample(step)` on every rank, without any communication, after every step that is a
+  // multiple of `every` (0: never), for outputs that record local state (the space-time window).
+  void sampleAtEveryMultipleOf(std::uint64_t every, std::function<void(std::uint64_t step)> sample);
   // This rank's stop vote at every meeting (its sum over the ranks reaches SyncPoint::stopVotes).
   void setStopVote(std::function<std::int64_t()> vote) { stopVote_ = std::move(vote); }
   // Called on every rank after every meeting; returning false stops the run there.
@@ -77,6 +80,7 @@ class Simulation {
   const RoadSegment& road() const { return road_; }
   std::uint64_t cars() const { return cars_; }
   const Decomposition& decomposition() const { return decomposition_; }
+  std::uint64_t startStep() const { return start_.step; }
 
  private:
   struct Cadence {
@@ -97,6 +101,7 @@ class Simulation {
   std::function<bool(const SyncPoint&)> keepGoing_;
   std::vector<std::function<void(const FlowBlock&)>> observers_;
   std::vector<Cadence> cadences_;
+  std::vector<Cadence> samplers_;
 };
 
 }  // namespace convoy

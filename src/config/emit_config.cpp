@@ -53,6 +53,11 @@ std::string toYaml(const Config& c) {
   out << YAML::Key << "detectors" << YAML::Value << YAML::Flow << c.output.detectors;
   out << YAML::Key << "snapshot_every" << YAML::Value << c.output.snapshotEvery;
   out << YAML::Key << "profile_bins" << YAML::Value << c.output.profileBins;
+  out << YAML::Key << "spacetime" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "start" << YAML::Value << c.output.spacetime.start;
+  out << YAML::Key << "width" << YAML::Value << c.output.spacetime.width;
+  out << YAML::Key << "every" << YAML::Value << c.output.spacetime.every;
+  out << YAML::EndMap;
   out << YAML::Key << "hdf5" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "alignment" << YAML::Value << c.output.hdf5.alignment;
   out << YAML::Key << "alignment_threshold" << YAML::Value << c.output.hdf5.alignmentThreshold;

@@ -132,6 +132,7 @@ class ConfigReader {
         loaded_.config.output.profileBins = c.road.cells;  // the default, on a short road: a bin per cell
       }
     }
+    checkSpacetimeWindow();
     if (!c.init.from.empty() && loaded_.setAt.count("init.density")) {
       problem("init.density", "init.density and init.from contradict each other: a road read from a file has "
                               "its own density; remove one of them");
@@ -162,6 +163,26 @@ class ConfigReader {
   }
 
  private:
+  // The space-time window must lie on the road (it may wrap around its end).
+  void checkSpacetimeWindow() {
+    const Config& c = loaded_.config;
+    if (c.road.cells == 0) return;  // the length comes from init.from; checked again once it is known
+    const auto& window = c.output.spacetime;
+    if (window.start >= c.road.cells) {
+      problem("output.spacetime.start", "output.spacetime.start (" + std::to_string(window.start) +
+                                            ") is not a cell of the road (0 to " + std::to_string(c.road.cells - 1) +
+                                            ")");
+    }
+    if (window.width > c.road.cells) {
+      if (loaded_.setAt.count("output.spacetime.width")) {
+        problem("output.spacetime.width", "output.spacetime.width (" + std::to_string(window.width) +
+                                              ") must not exceed road.cells (" + std::to_string(c.road.cells) + ")");
+      } else {
+        loaded_.config.output.spacetime.width = c.road.cells;  // the default, on a short road: all of it
+      }
+    }
+  }
+
   void require(const std::string& path, const std::string& source, const std::string& meaning) {
     if (mentioned_.count(path) == 0) {
       problems_.push_back(source + ": " + path + " is missing: give " + meaning);

@@ -9,6 +9,7 @@ namespace convoy::h5 {
 namespace {
 
 constexpr hsize_t kRowsPerChunk = 4096;
+constexpr hsize_t kBytesPerChunk = hsize_t{1} << 20;
 
 // HDF5 refuses a null buffer even for an empty selection (a rank that owns nothing).
 std::uint64_t placeholder = 0;
@@ -92,7 +93,10 @@ namespace {
 void createTable(hid_t location, const std::string& name, hid_t fileType, int rank, std::uint64_t columns) {
   const std::array<hsize_t, 2> dims{0, columns};
   const std::array<hsize_t, 2> maxDims{H5S_UNLIMITED, H5S_UNLIMITED};
-  const std::array<hsize_t, 2> chunk{kRowsPerChunk, std::max<hsize_t>(columns, 1)};
+  // Chunks of up to 4096 rows and about 1 MiB, so wide rows (a space-time window) stay in bounds.
+  const hsize_t rowBytes = std::max<hsize_t>(columns, 1) * H5Tget_size(fileType);
+  const hsize_t rowsPerChunk = std::clamp<hsize_t>(kBytesPerChunk / rowBytes, 1, kRowsPerChunk);
+  const std::array<hsize_t, 2> chunk{rowsPerChunk, std::max<hsize_t>(columns, 1)};
   const Dataspace space(H5Screate_simple(rank, dims.data(), maxDims.data()), "make the dataspace of " + name);
   const PropertyList creation(H5Pcreate(H5P_DATASET_CREATE), "make a creation list for " + name);
   check(H5Pset_chunk(creation.get(), rank, chunk.data()), "chunk " + name);

@@ -85,6 +85,13 @@ void printTimeseries(std::ostream& out, hid_t file, const std::string& path) {
   out << fmt::format("mean flow over all rows: {:.6f}\n", flowSum / static_cast<double>(flows.size()));
 }
 
+void printSpacetime(std::ostream& out, hid_t file, const std::string& path) {
+  const auto steps = readColumn<std::int64_t>(file, "step", H5T_NATIVE_INT64, path);
+  for (const char* name : {"start", "width", "every"}) out << name << ": " << h5::readUnsignedAttribute(file, name) << "\n";
+  out << "rows: " << steps.size() << "\n";
+  if (!steps.empty()) out << "steps: " << steps.front() << " to " << steps.back() << "\n";
+}
+
 // Rank 0 alone: what kind of file, and the summary of it that needs no collective reading.
 void describeFile(const std::string& path, std::ostream& out, std::string& kind) {
   const h5::OpenFile file = h5::openSerial(path, h5::Access::ReadOnly);
@@ -93,8 +100,12 @@ void describeFile(const std::string& path, std::ostream& out, std::string& kind)
                             "dataset of 0/1 per cell in it can still start a run with init.from and init.dataset");
   }
   kind = h5::readTextAttribute(file.get(), "kind");
+  if (kind != "timeseries" && kind != "spacetime" && kind != "snapshot" && kind != "checkpoint") {
+    throw InputError(path + ": a file of kind '" + kind + "', which this version of convoy does not know");
+  }
   printIdentity(out, file.get(), path);
   if (kind == "timeseries") printTimeseries(out, file.get(), path);
+  if (kind == "spacetime") printSpacetime(out, file.get(), path);
 }
 
 }  // namespace
@@ -113,7 +124,7 @@ ExitCode inspectFile(const Comm& comm, const std::string& path, std::ostream& ou
   });
 
   kind = comm.broadcastFromRoot(kind);
-  if (kind == "timeseries") return ExitCode::Success;
+  if (kind == "timeseries" || kind == "spacetime") return ExitCode::Success;
 
   // A state file (snapshot or checkpoint): recompute what it claims.
   const h5::OpenFile file = h5::openCollective(path, comm, h5::Settings{}, h5::Access::ReadOnly);

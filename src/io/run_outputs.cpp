@@ -44,6 +44,7 @@ RunOutputs::RunOutputs(const Comm& comm, const Config& config, Simulation& simul
     timeseries_->flush();
   });
   simulation.onFlowBlock([this](const FlowBlock& block) { onFlow(block); });
+  if (config.output.spacetime.every > 0) spacetime_.emplace(comm, config, simulation, identity_);
   simulation.atEveryMultipleOf(config.output.snapshotEvery, [this, &simulation, directory](std::uint64_t step) {
     const fs::path path = directory / "snapshots" / snapshotFileName(step);
     const auto start = std::chrono::steady_clock::now();
@@ -57,7 +58,10 @@ RunOutputs::RunOutputs(const Comm& comm, const Config& config, Simulation& simul
 }
 
 void RunOutputs::flush() {
-  comm_.onRootThenShareErrors([&] { timeseries_->flush(); });
+  comm_.onRootThenShareErrors([&] {
+    timeseries_->flush();
+    if (spacetime_) spacetime_->flush();
+  });
 }
 
 void RunOutputs::onFlow(const FlowBlock& block) {
@@ -71,6 +75,7 @@ void RunOutputs::onFlow(const FlowBlock& block) {
 }
 
 void RunOutputs::finish() {
+  if (spacetime_) spacetime_->finish();
   comm_.onRootThenShareErrors([&] {
     timeseries_->close();
     spdlog::info("time series: {} rows in {}", timeseries_->rowsWritten(),

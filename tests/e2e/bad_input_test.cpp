@@ -133,6 +133,15 @@ std::vector<BadInputCase> badInputCases() {
                 {"output.detectors", "twice"}),
       badConfig("MoreProfileBinsThanCells", replaced("  directory: out", "  directory: out\n  profile_bins: 4096"),
                 {"config.yaml:14:17", "output.profile_bins", "road.cells"}),
+      // A space-time window that is not on the road, or too wide for one.
+      badConfig("SpacetimeStartOutsideTheRoad",
+                replaced("  directory: out", "  directory: out\n  spacetime:\n    start: 2048\n    every: 1"),
+                {"config.yaml:15:12", "output.spacetime.start", "2048", "not a cell"}),
+      badConfig("SpacetimeWiderThanTheRoad",
+                replaced("  directory: out", "  directory: out\n  spacetime:\n    width: 3000\n    every: 1"),
+                {"config.yaml:15:12", "output.spacetime.width", "3000", "road.cells"}),
+      badConfig("SpacetimeWiderThanAPicture", replaced("  directory: out", "  directory: out\n  spacetime:\n    width: 2000000"),
+                {"config.yaml:15:12", "output.spacetime.width", "1048576"}),
 
       // Features this version does not have.
       badConfig("NaschNotAvailable", replaced("  type: rule184", "  type: nasch"),

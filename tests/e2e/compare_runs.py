@@ -4,8 +4,8 @@
 
   compare_runs.py compare REFERENCE CANDIDATE [--upto STEP]
       Compares the output directory CANDIDATE (a run that was stopped, killed and restarted) with
-      REFERENCE (the same config run straight): every dataset of timeseries.h5, every snapshot,
-      and the newest checkpoint, element for element. Also checks that CANDIDATE's time series has
+      REFERENCE (the same config run straight): every dataset of timeseries.h5 and spacetime.h5,
+      every snapshot, and the newest checkpoint, element for element. Also checks that CANDIDATE's time series has
       exactly one row per interval (/step is E, 2E, 3E, ...: no row lost or doubled).
       With --upto STEP, CANDIDATE stopped at STEP: its rows, snapshots and newest checkpoint must
       equal what REFERENCE has up to STEP.
@@ -103,6 +103,27 @@ def compare_timeseries(differences, reference_dir, candidate_dir, upto):
         return len(candidate_steps)
 
 
+def compare_spacetime(differences, reference_dir, candidate_dir, upto):
+    """spacetime.h5, when the reference has one: the same rows up to `upto`, each step once."""
+    reference_path = os.path.join(reference_dir, "spacetime.h5")
+    if not os.path.exists(reference_path):
+        return 0
+    candidate_path = os.path.join(candidate_dir, "spacetime.h5")
+    if not os.path.exists(candidate_path):
+        differences.add("no spacetime.h5")
+        return 0
+    with h5py.File(reference_path, "r") as reference, h5py.File(candidate_path, "r") as candidate:
+        differences.attributes("spacetime.h5", reference, candidate, IDENTITY_ATTRIBUTES + ["start", "width", "every"])
+        steps = reference["step"][:]
+        keep = len(steps) if upto is None else int(np.searchsorted(steps, upto, side="right"))
+        for name in ["step", "occupancy"]:
+            if name not in candidate:
+                differences.add(f"spacetime.h5: no dataset /{name}")
+                continue
+            differences.arrays(f"spacetime.h5 /{name}", reference[name][:keep], candidate[name][:])
+        return keep
+
+
 def compare_state(differences, what, reference_path, candidate_path, datasets, attributes):
     with h5py.File(reference_path, "r") as reference, h5py.File(candidate_path, "r") as candidate:
         differences.attributes(what, reference, candidate, attributes)
@@ -116,6 +137,7 @@ def compare_state(differences, what, reference_path, candidate_path, datasets, a
 def compare(reference_dir, candidate_dir, upto):
     differences = Differences()
     rows = compare_timeseries(differences, reference_dir, candidate_dir, upto)
+    spacetime_rows = compare_spacetime(differences, reference_dir, candidate_dir, upto)
 
     reference_snapshots = state_files(reference_dir, "snapshots", "snapshot_")
     candidate_snapshots = state_files(candidate_dir, "snapshots", "snapshot_")
@@ -154,8 +176,8 @@ def compare(reference_dir, candidate_dir, upto):
         for item in differences.items:
             print("  " + item)
         return 1
-    print(f"identical: {rows} time-series rows, {len(candidate_snapshots)} snapshots, newest checkpoint of step "
-          f"{max(candidate_checkpoints)}")
+    print(f"identical: {rows} time-series rows, {spacetime_rows} space-time rows, {len(candidate_snapshots)} "
+          f"snapshots, newest checkpoint of step {max(candidate_checkpoints)}")
     return 0
 
 

@@ -70,6 +70,10 @@ void writeRestartConfig(const fs::path& work, std::uint64_t steps, const std::st
             "  detectors: [0, 333331, 1000016]\n"
             "  snapshot_every: " + std::to_string(snapshotEvery) + "\n"
             "  profile_bins: 64\n"
+            "  spacetime:\n"     // a window across the end of the ring, sampled at steps 7 rarely divides
+            "    start: 999917\n"
+            "    width: 300\n"
+            "    every: 5\n"
             "logging:\n"
             "  progress_seconds: 0.1\n" +
                 extra);

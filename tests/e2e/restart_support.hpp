@@ -20,7 +20,8 @@ namespace convoy::e2e {
 // The run of these tests: a 1,000,017-cell ring (the last 64-bit word is partly padding), a row every
 // 7 steps with three detectors (the first cell, one inside, the last), a snapshot every
 // `snapshotEvery` steps, and the ranks meeting about every 0.1 s (logging.progress_seconds). Stops
-// land at steps that 7 rarely divides, so rows are left open across restarts. Written to
+// land at steps that 7 rarely divides, so rows are left open across restarts. A space-time window
+// of 300 cells across the end of the ring is recorded every 5 steps. Written to
 // `work`/config.yaml; `steps` is run.steps, `extra` more YAML appended (a checkpoint section).
 constexpr std::uint64_t kRowEvery = 7;
 void writeRestartConfig(const std::filesystem::path& work, std::uint64_t steps, const std::string& extra = "",

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace convoy::analysis {
@@ -13,6 +14,7 @@ class SeriesSource {
   virtual ~SeriesSource() = default;
   virtual std::uint64_t size() const = 0;
   // Copies values first .. first + out.size() - 1 into `out` (the range lies inside the series).
+  // The statistics never ask for more than kPieceValues values at once.
   virtual void read(std::uint64_t first, std::span<double> out) const = 0;
 };
 
@@ -27,7 +29,7 @@ class VectorSeries final : public SeriesSource {
   std::vector<double> values_;
 };
 
-// Values are handed to visitors in pieces of at most this many (8 MiB of doubles).
+// The statistics read the series in pieces of at most this many values (8 MiB of doubles).
 inline constexpr std::uint64_t kPieceValues = std::uint64_t{1} << 20;
 
 }  // namespace convoy::analysis

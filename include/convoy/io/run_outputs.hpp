@@ -9,6 +9,7 @@
 
 #include "convoy/comm.hpp"
 #include "convoy/config.hpp"
+#include "convoy/io/spacetime_recorder.hpp"
 #include "convoy/io/timeseries.hpp"
 #include "convoy/simulation.hpp"
 
@@ -36,6 +37,7 @@ class RunOutputs {
   RunIdentity identity_;
   std::optional<TimeseriesWriter> timeseries_;  // rank 0 only
   std::vector<FlowRow> rows_;                   // rank 0 only
+  std::optional<SpacetimeRecorder> spacetime_;  // with output.spacetime.every > 0
   double lastFlushAt_ = 0.0;
 };
 

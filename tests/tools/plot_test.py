@@ -1,0 +1,449 @@
+#!/usr/bin/python3
+"""Tests of tools/convoy-plot: every figure from synthetic convoy files and convoy-flow JSON.
+
+Usage: /usr/bin/python3 tests/tools/plot_test.py --plot tools/convoy-plot [--keep DIR] [unittest args]
+--keep DIR copies every figure into DIR to look at. The test that runs the real convoy-flow is
+skipped unless the environment variable CONVOY_FLOW names its executable.
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+from matplotlib import image as mpimg
+
+PLOT = None  # path of convoy-plot, from --plot
+KEEP = None  # directory to copy the figures into, from --keep
+PYTHON = "/usr/bin/python3"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+CONFIG = "road:\n  cells: {cells}\n  boundary: periodic\nmodel:\n  type: rule184\n"
+
+
+# ---------------------------------------------------------------- synthetic convoy files
+
+def root_attributes(handle, kind, cells, cars):
+    handle.attrs["kind"] = kind
+    handle.attrs["convoy_version"] = "0.1.0"
+    handle.attrs["config"] = CONFIG.format(cells=cells)
+    handle.attrs["cells"] = np.uint64(cells)
+    handle.attrs["cars"] = np.uint64(cars)
+    handle.attrs["model"] = "rule184"
+
+
+def rule184_step(road):
+    """One step of rule 184 on a ring: a car moves when the cell ahead is empty."""
+    ahead, behind = np.roll(road, -1), np.roll(road, 1)
+    return (road & ahead) | (behind & (1 - road))
+
+
+def random_road(cells, cars, seed):
+    road = np.zeros(cells, dtype=np.uint8)
+    road[np.random.default_rng(seed).choice(cells, cars, replace=False)] = 1
+    return road
+
+
+def write_timeseries(path, rows=1000, every=10, cells=1000, cars=300, seed=1):
+    """A flow that relaxes from 0.2 to 0.3 with correlated noise, as convoy writes it."""
+    rng = np.random.default_rng(seed)
+    noise = np.zeros(rows)
+    for j in range(1, rows):
+        noise[j] = 0.9 * noise[j - 1] + rng.normal(0, 0.004)
+    flow = 0.3 - 0.1 * np.exp(-np.arange(rows) / 40.0) + noise
+    distance = np.round(flow * cells * every).astype(np.int64)
+    with h5py.File(path, "w") as handle:
+        root_attributes(handle, "timeseries", cells, cars)
+        handle.attrs["timeseries_every"] = np.uint64(every)
+        handle["step"] = np.arange(1, rows + 1, dtype=np.int64) * every
+        handle["distance"] = distance
+        handle["flow"] = distance / (cells * every)
+        handle["mean_velocity"] = distance / (cars * every)
+        handle["detectors/position"] = np.array([0, cells // 2], dtype=np.int64)
+        handle["detectors/count"] = rng.poisson(3.0, size=(rows, 2)).astype(np.int64)
+    return path
+
+
+def stats_json(path, rows=1000, every=10, burn_rows=120, mean=0.3, error=0.0008):
+    data = {
+        "command": "stats", "file": "timeseries.h5", "model": "rule184", "cells": 1000, "cars": 300,
+        "density": 0.3, "timeseries_every": every, "rows": rows, "last_step": rows * every,
+        "burn_in": {"rows": burn_rows, "steps": burn_rows * every, "method": "mser", "settled": True},
+        "units": {"cell_length_m": 7.5, "step_seconds": 1.0},
+        "quantities": [quantity("flow", mean, error, "cars/step", "vehicles/h", 3600.0),
+                       quantity("mean_velocity", mean / 0.3, error / 0.3, "cells/step", "km/h", 27.0),
+                       dict(quantity("detector 500", mean, error * 3, "cars/step", "vehicles/h", 3600.0),
+                            position=500)]}
+    write_json(path, data)
+    return path
+
+
+def quantity(name, mean, error, unit, physical_unit, factor):
+    return {"name": name, "unit": unit, "physical_unit": physical_unit, "mean": mean,
+            "standard_error": error, "physical_mean": mean * factor,
+            "physical_standard_error": error * factor, "naive_error": error / 5,
+            "blocking_error": error, "blocking_converged": True, "tau_int": 12.5,
+            "tau_int_error": 1.1, "window": 75, "window_converged": True,
+            "effective_samples": 195.2, "samples": 880}
+
+
+def diagram_json(path, model="rule184", exact=True, seed=2, offset=0.0):
+    rng = np.random.default_rng(seed)
+    runs = []
+    for density in np.round(np.arange(0.05, 1.0, 0.05), 2):
+        exact_flow = min(density, 1 - density)
+        error = 0.002 + 0.01 * math.exp(-abs(density - 0.5) * 20)
+        flow = max(0.0, exact_flow - offset * density * density + rng.normal(0, error / 2))
+        runs.append({"directory": f"runs/d{density}", "density": float(density), "cells": 1000,
+                     "cars": int(density * 1000), "flow": flow, "flow_error": error,
+                     "velocity": flow / density, "velocity_error": error / density,
+                     "steps_used": 4880, "burn_in_steps": 120,
+                     "exact_flow": exact_flow if exact else None,
+                     "deviation_sigmas": (flow - exact_flow) / error if exact else None})
+    write_json(path, {"command": "diagram", "model": model,
+                      "exact_curve": "min(density, 1 - density)" if exact else None, "runs": runs})
+    return path
+
+
+def jams_json(path):
+    counts = {length: int(2000 * 0.55 ** length) for length in range(1, 15)}
+    lengths = [{"length": k, "count": v} for k, v in counts.items() if v > 0]
+    jams = sum(entry["count"] for entry in lengths)
+    stopped = sum(entry["length"] * entry["count"] for entry in lengths)
+    files = [{"file": f"runs/x/snapshots/snapshot_{step:012d}.h5", "step": step, "cells": 100000,
+              "cars": 52000, "stopped_cars": stopped // 2, "stopped_fraction": stopped / 2 / 52000,
+              "jams": jams // 2, "mean_jam_length": stopped / jams, "largest_jam": 14,
+              "jam_lengths": lengths} for step in (1000, 2000)]
+    write_json(path, {"command": "jams", "files": files,
+                      "total": {"stopped_cars": stopped, "cars": 104000,
+                                "stopped_fraction": stopped / 104000, "jams": jams,
+                                "jam_lengths": lengths}})
+    return path
+
+
+def write_spacetime(path, cells=400, cars=220, start=300, width=200, every=1, rows=2500, seed=3):
+    """A real rule-184 evolution; the window [300, 500) wraps around the ring of 400 cells."""
+    road = random_road(cells, cars, seed)
+    occupancy = np.empty((rows, width), dtype=np.uint8)
+    columns = (start + np.arange(width)) % cells
+    for row in range(rows):
+        occupancy[row] = road[columns]
+        for _ in range(every):
+            road = rule184_step(road)
+    with h5py.File(path, "w") as handle:
+        root_attributes(handle, "spacetime", cells, cars)
+        handle.attrs["start"] = np.uint64(start)
+        handle.attrs["width"] = np.uint64(width)
+        handle.attrs["every"] = np.uint64(every)
+        handle["step"] = np.arange(rows, dtype=np.int64) * every
+        handle["occupancy"] = occupancy
+    return path
+
+
+def write_snapshot(path, cells=4096, cars=2500, step=1000, seed=4):
+    road = random_road(cells, cars, seed)
+    for _ in range(200):
+        road = rule184_step(road)
+    padded = np.zeros(-(-cells // 64) * 64, dtype=np.uint8)
+    padded[:cells] = road
+    with h5py.File(path, "w") as handle:
+        root_attributes(handle, "snapshot", cells, cars)
+        handle.attrs["step"] = np.uint64(step)
+        handle.attrs["digest"] = np.uint64(0)
+        handle.attrs["encoding"] = "bits-v1: cell i is bit (i mod 64) of 64-bit word (i / 64) of /road"
+        handle["road"] = np.packbits(padded, bitorder="little").view("<u8")
+        handle["density_profile"] = road.reshape(64, -1).mean(axis=1).astype(np.float32)
+    return path
+
+
+def write_json(path, data):
+    with open(path, "w", encoding="utf-8") as stream:
+        json.dump(data, stream, indent=1)
+
+
+def write_fake_flow_tool(path, output_json=None, fail_message=None):
+    """A stand-in for convoy-flow: records its arguments, then prints output_json or fails."""
+    script = f"""#!{PYTHON}
+import sys
+with open({path + '.argv'!r}, "w") as stream:
+    stream.write("\\n".join(sys.argv[1:]))
+if {fail_message!r} is not None:
+    print({fail_message!r}, file=sys.stderr)
+    sys.exit(2)
+sys.stdout.write(open({output_json!r}).read())
+"""
+    with open(path, "w") as stream:
+        stream.write(script)
+    os.chmod(path, 0o755)
+    return path
+
+
+# ---------------------------------------------------------------- checks
+
+def png_dimensions(path):
+    with open(path, "rb") as stream:
+        head = stream.read(24)
+    if head[:8] != PNG_SIGNATURE or head[12:16] != b"IHDR":
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
+class PlotTestCase(unittest.TestCase):
+    def setUp(self):
+        self.temporary = tempfile.TemporaryDirectory(prefix="convoy-plot-test-")
+        self.directory = self.temporary.name
+        self.addCleanup(self.temporary.cleanup)
+
+    def path(self, name):
+        return os.path.join(self.directory, name)
+
+    def plot(self, *arguments, cwd=None):
+        return subprocess.run([PYTHON, PLOT, *arguments], capture_output=True, text=True,
+                              cwd=cwd or self.directory, timeout=120)
+
+    def assert_figure(self, arguments, output, width, height):
+        """Runs convoy-plot and checks that it wrote a real, non-blank PNG of the given size."""
+        done = self.plot(*arguments)
+        self.assertEqual(done.returncode, 0, f"convoy-plot {' '.join(arguments)}:\n{done.stderr}")
+        self.assertEqual(done.stderr, "", "no warnings expected")
+        self.assertIn(f"wrote {output}", done.stdout)
+        path = output if os.path.isabs(output) else self.path(output)
+        self.assertTrue(os.path.isfile(path), f"{path} not written")
+        with open(path, "rb") as stream:
+            self.assertEqual(stream.read(8), PNG_SIGNATURE)
+        size = os.path.getsize(path)
+        self.assertGreater(size, 10_000, f"{path}: {size} bytes, suspiciously small")
+        self.assertLess(size, 2_000_000, f"{path}: {size} bytes, too large")
+        self.assertEqual(png_dimensions(path), (width, height))
+        pixels = mpimg.imread(path)[:, :, :3]
+        self.assertEqual(pixels.shape[:2], (height, width))
+        # The plotting area (the middle of the image, away from labels and titles) holds dark ink.
+        middle = pixels[height // 5: 4 * height // 5, width // 5: 4 * width // 5]
+        luminance = middle @ np.array([0.299, 0.587, 0.114])
+        self.assertGreater(np.count_nonzero(luminance < 0.6), 50, "plotting area is blank")
+        colours = np.unique(pixels.reshape(-1, 3), axis=0)
+        self.assertGreater(len(colours), 2, "the picture has at most two colours")
+        if KEEP:
+            shutil.copy(path, os.path.join(KEEP, f"{self.id().split('.')[-1]}-{os.path.basename(path)}"))
+        return done
+
+    def assert_user_error(self, arguments, *expected_in_message):
+        done = self.plot(*arguments)
+        self.assertEqual(done.returncode, 2, f"stdout: {done.stdout}\nstderr: {done.stderr}")
+        self.assertNotIn("Traceback", done.stderr)
+        lines = done.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, f"expected one line on stderr, got:\n{done.stderr}")
+        self.assertTrue(lines[0].startswith("convoy-plot: "), lines[0])
+        for text in expected_in_message:
+            self.assertIn(text, lines[0])
+        return lines[0]
+
+
+# ---------------------------------------------------------------- figures
+
+class FlowFigure(PlotTestCase):
+    def test_flow_from_run_directory_with_stats_json(self):
+        run = self.path("run")
+        os.mkdir(run)
+        write_timeseries(os.path.join(run, "timeseries.h5"))
+        stats = stats_json(self.path("stats.json"))
+        self.assert_figure(["flow", run, "--stats", stats, "--dpi", "100"], "flow.png", 1000, 550)
+
+    def test_long_series_is_decimated(self):
+        series = write_timeseries(self.path("timeseries.h5"), rows=50_000, every=1)
+        stats = stats_json(self.path("stats.json"), rows=50_000, every=1, burn_rows=400)
+        self.assert_figure(["flow", series, "--stats", stats, "--dpi", "100", "-o", "long.png",
+                            "--title", "a long series"], "long.png", 1000, 550)
+
+    def test_mean_velocity_in_physical_units(self):
+        series = write_timeseries(self.path("timeseries.h5"))
+        stats = stats_json(self.path("stats.json"))
+        self.assert_figure(["flow", series, "--stats", stats, "--quantity", "mean_velocity",
+                            "--cell-length", "7.5", "--step-seconds", "1", "--dpi", "80", "-o", "v.png"],
+                           "v.png", 800, 440)
+
+    def test_stats_from_convoy_flow_subprocess(self):
+        series = write_timeseries(self.path("timeseries.h5"))
+        tool = write_fake_flow_tool(self.path("convoy-flow"), output_json=stats_json(self.path("s.json")))
+        self.assert_figure(["flow", series, "--flow-tool", tool, "--step-seconds", "0.5", "--dpi", "100"],
+                           "flow.png", 1000, 550)
+        with open(tool + ".argv") as stream:
+            argv = stream.read().split("\n")
+        self.assertEqual(argv[:2], ["stats", series])
+        self.assertIn("--json", argv)
+        self.assertEqual(argv[argv.index("--step-seconds") + 1], "0.5")
+
+    def test_output_overwritten(self):
+        series = write_timeseries(self.path("timeseries.h5"))
+        stats = stats_json(self.path("stats.json"))
+        with open(self.path("flow.png"), "wb") as stream:
+            stream.write(b"old")
+        self.assert_figure(["flow", series, "--stats", stats, "--dpi", "100"], "flow.png", 1000, 550)
+
+
+class DiagramFigure(PlotTestCase):
+    def test_one_series_with_exact_curve(self):
+        data = diagram_json(self.path("diagram.json"))
+        self.assert_figure(["diagram", "--json", data, "--dpi", "100"], "diagram.png", 800, 550)
+
+    def test_two_series_labels_and_velocity_panel(self):
+        first = diagram_json(self.path("a.json"))
+        second = diagram_json(self.path("b.json"), model="nasch", exact=False, seed=5, offset=0.3)
+        self.assert_figure(["diagram", "--json", first, "--json", second, "--label", "rule 184",
+                            "--label", "Nagel-Schreckenberg", "--with-velocity", "--dpi", "100",
+                            "-o", "both.png"], "both.png", 1400, 550)
+
+    def test_directories_via_convoy_flow_subprocess(self):
+        runs = []
+        for name in ("d0.2", "d0.6"):
+            os.mkdir(self.path(name))
+            runs.append(self.path(name))
+        tool = write_fake_flow_tool(self.path("convoy-flow"), output_json=diagram_json(self.path("d.json")))
+        self.assert_figure(["diagram", *runs, "--flow-tool", tool, "--dpi", "100"], "diagram.png", 800, 550)
+        with open(tool + ".argv") as stream:
+            self.assertEqual(stream.read().split("\n"), ["diagram", *runs, "--json"])
+
+
+class SpacetimeFigure(PlotTestCase):
+    def test_subsampled_wrapping_window(self):
+        data = write_spacetime(self.path("spacetime.h5"))
+        self.assert_figure(["spacetime", data, "--dpi", "100"], "spacetime.png", 800, 800)
+
+    def test_run_directory_all_rows(self):
+        os.mkdir(self.path("run"))
+        write_spacetime(self.path("run/spacetime.h5"), rows=300, start=0, width=400)
+        self.assert_figure(["spacetime", self.path("run"), "--max-rows", "500", "--dpi", "100",
+                            "-o", "all.png"], "all.png", 800, 800)
+
+    def test_wide_window_is_block_averaged(self):
+        data = write_spacetime(self.path("spacetime.h5"), cells=9000, cars=4000, start=0, width=9000,
+                               rows=200)
+        self.assert_figure(["spacetime", data, "--dpi", "100"], "spacetime.png", 800, 800)
+
+
+class JamsFigure(PlotTestCase):
+    def test_counts_from_json(self):
+        data = jams_json(self.path("jams.json"))
+        self.assert_figure(["jams", "--json", data, "--dpi", "100"], "jams.png", 800, 550)
+
+    def test_probability_via_convoy_flow_subprocess(self):
+        snapshots = [write_snapshot(self.path(f"snapshot_{s:012d}.h5"), step=s) for s in (1000, 2000)]
+        tool = write_fake_flow_tool(self.path("convoy-flow"), output_json=jams_json(self.path("j.json")))
+        self.assert_figure(["jams", *snapshots, "--flow-tool", tool, "--probability", "--dpi", "100"],
+                           "jams.png", 800, 550)
+        with open(tool + ".argv") as stream:
+            self.assertEqual(stream.read().split("\n"), ["jams", *snapshots, "--json"])
+
+
+# ---------------------------------------------------------------- user errors
+
+class UserErrors(PlotTestCase):
+    def test_missing_file(self):
+        missing = self.path("nowhere/timeseries.h5")
+        self.assert_user_error(["flow", missing, "--stats", stats_json(self.path("s.json"))], missing)
+        self.assertFalse(os.path.exists(self.path("flow.png")))
+
+    def test_missing_stats_json(self):
+        series = write_timeseries(self.path("timeseries.h5"))
+        self.assert_user_error(["flow", series, "--stats", self.path("none.json")],
+                               "none.json", "no such file")
+
+    def test_not_hdf5(self):
+        text = self.path("timeseries.h5")
+        with open(text, "w") as stream:
+            stream.write("step,flow\n1,0.3\n")
+        self.assert_user_error(["flow", text, "--stats", stats_json(self.path("s.json"))],
+                               text, "not an HDF5 file")
+
+    def test_hdf5_not_from_convoy(self):
+        other = self.path("other.h5")
+        with h5py.File(other, "w") as handle:
+            handle["occupancy"] = np.zeros((3, 3), dtype=np.uint8)
+        self.assert_user_error(["spacetime", other], other, "not a convoy file")
+
+    def test_wrong_kind(self):
+        series = write_timeseries(self.path("timeseries.h5"))
+        self.assert_user_error(["spacetime", series], series, "timeseries", "spacetime")
+        snapshot = write_snapshot(self.path("snapshot.h5"))
+        self.assert_user_error(["jams", snapshot, series], series, "timeseries", "snapshot")
+
+    def test_json_of_another_command(self):
+        series = write_timeseries(self.path("timeseries.h5"))
+        wrong = diagram_json(self.path("diagram.json"))
+        self.assert_user_error(["flow", series, "--stats", wrong], wrong, "convoy-flow stats")
+        broken = self.path("broken.json")
+        with open(broken, "w") as stream:
+            stream.write("{\"command\": ")
+        self.assert_user_error(["diagram", "--json", broken], broken, "not valid JSON")
+
+    def test_failing_convoy_flow(self):
+        series = write_timeseries(self.path("timeseries.h5"))
+        tool = write_fake_flow_tool(self.path("convoy-flow"),
+                                    fail_message="convoy-flow: too few rows after the burn-in")
+        self.assert_user_error(["flow", series, "--flow-tool", tool], series,
+                               "exit status 2", "too few rows after the burn-in")
+
+    def test_flow_tool_not_executable(self):
+        series = write_timeseries(self.path("timeseries.h5"))
+        self.assert_user_error(["flow", series, "--flow-tool", self.path("no-tool")], "no-tool")
+
+    def test_missing_run_directory(self):
+        missing = self.path("runs/d0.3")
+        self.assert_user_error(["diagram", missing], missing, "no such directory")
+
+    def test_unwritable_output(self):
+        data = jams_json(self.path("jams.json"))
+        target = self.path("no/such/dir/jams.png")
+        self.assert_user_error(["jams", "--json", data, "-o", target], target, "cannot write")
+
+    def test_bad_usage_exits_2(self):
+        done = self.plot("flow")
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("usage", done.stderr)
+        for figure in ("flow", "diagram", "spacetime", "jams"):
+            done = self.plot(figure, "--help")
+            self.assertEqual(done.returncode, 0)
+            self.assertIn("--output", done.stdout)
+
+
+# ---------------------------------------------------------------- the real convoy-flow
+
+@unittest.skipUnless(os.environ.get("CONVOY_FLOW"), "set CONVOY_FLOW to the convoy-flow executable")
+class WithRealConvoyFlow(PlotTestCase):
+    def test_flow_jams_and_diagram(self):
+        tool = os.environ["CONVOY_FLOW"]
+        series = write_timeseries(self.path("timeseries.h5"), rows=3000)
+        self.assert_figure(["flow", series, "--flow-tool", tool, "--dpi", "100"], "flow.png", 1000, 550)
+        snapshots = [write_snapshot(self.path(f"snapshot_{s:012d}.h5"), step=s) for s in (1000, 2000)]
+        self.assert_figure(["jams", *snapshots, "--flow-tool", tool, "--dpi", "100"], "jams.png", 800, 550)
+        runs = []
+        for cars in (200, 400, 600):
+            runs.append(self.path(f"d{cars}"))
+            os.mkdir(runs[-1])
+            write_timeseries(os.path.join(runs[-1], "timeseries.h5"), rows=2000, cars=cars)
+        self.assert_figure(["diagram", *runs, "--flow-tool", tool, "--with-velocity", "--dpi", "100"],
+                           "diagram.png", 1400, 550)
+
+
+def main():
+    global PLOT, KEEP
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--plot", required=True, help="path of tools/convoy-plot")
+    parser.add_argument("--keep", help="copy every figure into this directory")
+    known, rest = parser.parse_known_args()
+    PLOT = os.path.abspath(known.plot)
+    if known.keep:
+        KEEP = os.path.abspath(known.keep)
+        os.makedirs(KEEP, exist_ok=True)
+    unittest.main(argv=[sys.argv[0], *rest])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""convoyplot: figures of convoy output, used by tools/convoy-plot (one module per figure)."""

@@ -1,0 +1,136 @@
+"""convoy-plot diagram: the fundamental diagram (flow against density) of `convoy-flow diagram --json`."""
+
+import os
+
+import numpy as np
+
+from . import common
+from .common import UserError
+
+# The exact curves convoy-flow names in "exact_curve", as flow(density) for density in [0, 1].
+EXACT_CURVES = {
+    # curve: (flow(density), its legend label, the legend label of velocity = flow / density)
+    "min(density, 1 - density)": (lambda d: np.minimum(d, 1 - d), "exact: J = min(ρ, 1 − ρ)",
+                                  "exact: v = min(1, (1 − ρ) / ρ)"),
+}
+MARKERS = "osD^v<>ph*"
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "diagram", help="fundamental diagram: flow against density, one series per JSON file",
+        description="Plots flow against density with error bars. The runs come from "
+                    "`convoy-flow diagram --json DIR...` (run here for the DIRs given) and from "
+                    "--json files (one series each). The exact curve is drawn when known.")
+    parser.add_argument("directories", nargs="*", metavar="DIR",
+                        help="run directories (one series, via convoy-flow diagram)")
+    parser.add_argument("--json", action="append", default=[], metavar="FILE.json",
+                        help="output of `convoy-flow diagram --json`; repeat for more series")
+    parser.add_argument("--label", action="append", default=[], metavar="TEXT",
+                        help="legend label of a series, in order (DIRs first, then each --json); "
+                             "default: the model")
+    parser.add_argument("--with-velocity", action="store_true",
+                        help="add a second panel: mean velocity against density")
+    parser.add_argument("--burn-in", type=common.positive_int, metavar="STEPS",
+                        help="passed to convoy-flow diagram for the DIRs")
+    parser.add_argument("--flow-tool", metavar="PATH", help="the convoy-flow executable")
+    common.add_common_options(parser, "diagram.png")
+    parser.set_defaults(run=run)
+
+
+def run(args):
+    if not args.directories and not args.json:
+        raise UserError("diagram", "give run directories or --json FILE.json")
+    series = []  # (data, subject)
+    if args.directories:
+        for directory in args.directories:
+            if not os.path.isdir(directory):
+                raise UserError(directory, "no such directory" if not os.path.exists(directory)
+                                else "not a directory (expected a run directory)")
+        extra = ["--burn-in", str(args.burn_in)] if args.burn_in else []
+        subject = args.directories[0] if len(args.directories) == 1 else f"{len(args.directories)} runs"
+        tool = common.find_flow_tool(args.flow_tool, "--json FILE.json")
+        series.append((common.run_flow_tool(tool, "diagram", [*extra, *args.directories], subject), subject))
+    for path in args.json:
+        series.append((common.load_json(path, "diagram"), path))
+    if len(args.label) > len(series):
+        raise UserError("--label", f"{len(args.label)} labels given for {len(series)} series")
+
+    panels = 2 if args.with_velocity else 1
+    figure = common.new_figure(7 * panels if panels == 2 else 8, 5.5, args.dpi)
+    flow_axes = figure.add_subplot(1, panels, 1)
+    velocity_axes = figure.add_subplot(1, panels, 2) if args.with_velocity else None
+
+    exact_drawn = set()
+    models = []
+    for index, (data, subject) in enumerate(series):
+        runs = common.require(data, "runs", subject)
+        if not runs:
+            raise UserError(subject, "has no runs")
+        try:
+            density = np.array([float(r["density"]) for r in runs])
+            flow = np.array([common.number(r["flow"]) for r in runs])
+            flow_error = np.array([common.number(r.get("flow_error")) for r in runs])
+            velocity = np.array([common.number(r.get("velocity")) for r in runs])
+            velocity_error = np.array([common.number(r.get("velocity_error")) for r in runs])
+        except KeyError as error:
+            raise UserError(subject, f"a run has no {error}")
+        except (TypeError, ValueError) as error:
+            raise UserError(subject, f"a run holds something other than a number: {error}")
+        model = data.get("model") or "?"
+        models.append(model)
+        label = args.label[index] if index < len(args.label) else model
+        if index >= len(args.label) and len(series) > 1:
+            label = f"{model} ({os.path.basename(subject)})"  # tell apart series of one model
+        style = dict(marker=MARKERS[index % len(MARKERS)], linestyle="none", markersize=6, capsize=3,
+                     color=f"C{index}", label=f"{label} ({len(runs)} runs)")
+        flow_axes.errorbar(density, flow, yerr=flow_error, **style)
+        if velocity_axes is not None:
+            velocity_axes.errorbar(density, velocity, yerr=velocity_error, **style)
+
+        curve = data.get("exact_curve")
+        if curve and curve not in exact_drawn:
+            exact_drawn.add(curve)
+            draw_exact(flow_axes, velocity_axes, curve, runs, subject)
+
+    flow_axes.set_xlabel("density (cars per cell)")
+    flow_axes.set_ylabel("flow (cars per step)")
+    flow_axes.set_xlim(0, 1)
+    flow_axes.set_ylim(bottom=0)
+    flow_axes.grid(True, alpha=0.3)
+    flow_axes.legend(loc="upper right", fontsize=9)
+    if velocity_axes is not None:
+        velocity_axes.set_xlabel("density (cars per cell)")
+        velocity_axes.set_ylabel("mean velocity (cells per step)")
+        velocity_axes.set_xlim(0, 1)
+        velocity_axes.set_ylim(bottom=0)
+        velocity_axes.grid(True, alpha=0.3)
+        velocity_axes.legend(loc="upper right", fontsize=9)
+    distinct = sorted(set(models))
+    title = args.title or f"fundamental diagram ({', '.join(distinct)})"
+    if panels == 2:
+        figure.suptitle(title)
+    else:
+        flow_axes.set_title(title)
+    common.save_figure(figure, args.output, args.dpi)
+
+
+def draw_exact(flow_axes, velocity_axes, curve, runs, subject):
+    if curve in EXACT_CURVES:
+        formula, label, velocity_label = EXACT_CURVES[curve]
+        density = np.linspace(0, 1, 1001)
+        flow = formula(density)
+        flow_axes.plot(density, flow, color="black", linewidth=1, label=label, zorder=1)
+        if velocity_axes is not None:
+            # v = J / ρ, and its limit at ρ -> 0 is the free speed J'(0).
+            with np.errstate(divide="ignore", invalid="ignore"):
+                velocity = np.where(density > 0, flow / density, formula(1e-9) / 1e-9)
+            velocity_axes.plot(density, velocity, color="black", linewidth=1,
+                               label=velocity_label, zorder=1)
+        return
+    # A curve this script cannot evaluate: join the exact values convoy-flow gives at the runs.
+    points = [(r["density"], r["exact_flow"]) for r in runs if r.get("exact_flow") is not None]
+    if points:
+        density, flow = zip(*sorted(points))
+        flow_axes.plot(density, flow, color="black", linewidth=1, linestyle=":",
+                       label=f"exact: {curve}", zorder=1)
