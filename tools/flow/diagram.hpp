@@ -1,0 +1,52 @@
+// The fundamental diagram of a campaign: one row per run (flow and velocity with error bars against
+// the actual density), sorted by density, beside the exact curve where one is known.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace convoy::flow {
+
+// A run found among the command's arguments.
+struct RunLocation {
+  std::string directory;   // as the user will recognise it (the argument, or the root / subdirectory)
+  std::string timeseries;  // its timeseries.h5
+};
+
+// Each argument is a run directory (it has timeseries.h5), a timeseries.h5 itself, or a campaign
+// root whose immediate subdirectories hold runs. `notes` gets one line per campaign root saying which
+// runs were found. Throws InputError for an argument that is none of these.
+std::vector<RunLocation> findRuns(const std::vector<std::string>& arguments, std::vector<std::string>& notes);
+
+struct DiagramRow {
+  std::string directory;
+  double density = 0.0;
+  std::uint64_t cells = 0;
+  std::uint64_t cars = 0;
+  double flow = 0.0;
+  double flowError = 0.0;
+  double velocity = 0.0;
+  double velocityError = 0.0;
+  std::uint64_t stepsUsed = 0;
+  std::uint64_t burnInSteps = 0;
+  std::optional<double> exactFlow;
+  std::optional<double> deviationSigmas;  // none: no exact curve, or a zero error bar and a non-zero deviation
+};
+
+struct Diagram {
+  std::string model;
+  std::optional<std::string> exactCurve;  // e.g. "min(density, 1 - density)"
+  std::vector<DiagramRow> rows;           // sorted by density
+  std::vector<std::string> warnings;
+};
+
+// The exact flow of `model` at cars / cells, if known (rule 184: min(d, 1 - d), in exact arithmetic).
+std::optional<double> exactFlow(const std::string& model, std::uint64_t cells, std::uint64_t cars);
+std::optional<std::string> exactCurveName(const std::string& model);
+
+// Throws InputError if the runs are of different models (one diagram, one model).
+Diagram computeDiagram(const std::vector<RunLocation>& runs, std::optional<std::uint64_t> burnInSteps);
+
+}  // namespace convoy::flow
