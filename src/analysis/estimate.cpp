@@ -21,13 +21,15 @@ void fillBlocking(Estimate& result, detail::BlockingResult blocking) {
 
 void fillAutocorrelation(Estimate& result, const detail::Autocorrelation& autocorrelation) {
   const double samples = static_cast<double>(result.samples);
-  result.tauInt = autocorrelation.tau;
-  result.tauIntError = autocorrelation.tauError;
+  // Sokal's tau counts 1/2 + sum rho; convoy reports 1 + 2 sum rho, the factor by which correlation
+  // inflates the variance of the mean (white noise: 1).
+  result.tauInt = 2.0 * autocorrelation.tau;
+  result.tauIntError = 2.0 * autocorrelation.tauError;
   result.window = autocorrelation.window;
   result.windowConverged = autocorrelation.converged;
   result.autocorrelationBlockRows = autocorrelation.blockRows;
-  result.autocorrelationError = std::sqrt(2.0 * autocorrelation.tau * result.variance / samples);
-  result.effectiveSamples = samples / (2.0 * autocorrelation.tau);
+  result.autocorrelationError = std::sqrt(result.tauInt * result.variance / samples);
+  result.effectiveSamples = samples / result.tauInt;
 }
 
 }  // namespace

@@ -39,10 +39,10 @@ std::vector<double> ar1(std::size_t rows, double phi, double innovationSigma, st
   return values;
 }
 
-// rho(t) = phi^t, so tau = 1/2 + sum_{t>=1} phi^t = (1 + phi) / (2 (1 - phi)).
-double ar1Tau(double phi) { return (1.0 + phi) / (2.0 * (1.0 - phi)); }
+// rho(t) = phi^t, so tau = 1 + 2 sum_{t>=1} phi^t = (1 + phi) / (1 - phi).
+double ar1Tau(double phi) { return (1.0 + phi) / (1.0 - phi); }
 
-// Var(mean) -> 2 tau sigma_x^2 / n = sigma_x^2 (1 + phi) / (1 - phi) / n for unit innovations.
+// Var(mean) -> tau sigma_x^2 / n = sigma_x^2 (1 + phi) / (1 - phi) / n for unit innovations.
 double ar1StandardError(double phi, double rows) {
   return std::sqrt(ar1Variance(phi) * (1.0 + phi) / (1.0 - phi) / rows);
 }
@@ -63,7 +63,7 @@ TEST(AnalysisWhiteNoise, ErrorsAreSigmaOverRootN) {
   expectRelativelyNear(result.variance, sigma * sigma, 0.01, "variance");
   expectRelativelyNear(result.blockingError, expectedError, 0.10, "blocking error");
   expectRelativelyNear(result.autocorrelationError, expectedError, 0.10, "autocorrelation error");
-  EXPECT_NEAR(result.tauInt, 0.5, 0.05);
+  EXPECT_NEAR(result.tauInt, 1.0, 0.1);
   EXPECT_TRUE(result.blockingConverged);
   EXPECT_TRUE(result.windowConverged);
   EXPECT_EQ(result.autocorrelationBlockRows, 1u);
@@ -97,7 +97,7 @@ TEST(AnalysisAr1Blocked, TauFromBlockMeansWhenTheSeriesExceedsTheMemoryBudget) {
   const double phi = 0.99;
   const std::size_t rows = std::size_t{1} << 22;
   EstimateOptions options;
-  options.autocorrelationMemoryRows = std::uint64_t{1} << 18;  // forces means of 16 rows (tau ~ 100 >> 16)
+  options.autocorrelationMemoryRows = std::uint64_t{1} << 18;  // forces means of 16 rows (tau ~ 200 >> 16)
   const Estimate result = estimate(VectorSeries(ar1(rows, phi, 1.0, 99)), 0, options);
 
   EXPECT_EQ(result.autocorrelationBlockRows, 16u);
@@ -112,8 +112,8 @@ TEST(AnalysisAr1Blocked, PairMeansWhenTheWindowWouldCostTooMuch) {
   const double phi = 0.99;
   const std::size_t rows = std::size_t{1} << 22;
   EstimateOptions options;
-  // 2^24 multiply-adds allow the minimum of 64 lags on 2^22 rows; tau ~ 100 needs W ~ 600, so the series
-  // is halved until the window of the pair means fits: at 16 rows per mean, tau ~ 6 and W ~ 40.
+  // 2^24 multiply-adds allow the minimum of 64 lags on 2^22 rows; tau ~ 200 needs W ~ 600, so the series
+  // is halved until the window of the pair means fits: at 16 rows per mean, tau ~ 12 and W ~ 40.
   options.autocorrelationLagWork = std::uint64_t{1} << 24;
   const Estimate result = estimate(VectorSeries(ar1(rows, phi, 1.0, 99)), 0, options);
 
@@ -252,7 +252,7 @@ TEST(AnalysisStreaming, EstimateReadsEachRowOnceInPieces) {
   EXPECT_NEAR(result.mean, 0.5, 5.0 * expectedError);
   expectRelativelyNear(result.variance, 1.0 / 12.0, 0.01, "variance");
   expectRelativelyNear(result.blockingError, expectedError, 0.10, "blocking error");
-  EXPECT_NEAR(result.tauInt, 0.5, 0.05);
+  EXPECT_NEAR(result.tauInt, 1.0, 0.1);
 }
 
 TEST(AnalysisStreaming, BurnInReadsEachRowOnceInPieces) {
@@ -265,7 +265,7 @@ TEST(AnalysisStreaming, BurnInReadsEachRowOnceInPieces) {
   EXPECT_EQ(burnIn.batchRows, 5u);
 }
 
-TEST(AnalysisEdgeCases, ConstantSeriesHasZeroErrorsAndHalfTau) {
+TEST(AnalysisEdgeCases, ConstantSeriesHasZeroErrorsAndUnitTau) {
   const std::uint64_t rows = 1000;
   const Estimate result = estimate(VectorSeries(std::vector<double>(rows, 0.7)), 0);
   EXPECT_EQ(result.mean, 0.7);
@@ -273,7 +273,7 @@ TEST(AnalysisEdgeCases, ConstantSeriesHasZeroErrorsAndHalfTau) {
   EXPECT_EQ(result.naiveError, 0.0);
   EXPECT_EQ(result.blockingError, 0.0);
   EXPECT_EQ(result.autocorrelationError, 0.0);
-  EXPECT_EQ(result.tauInt, 0.5);
+  EXPECT_EQ(result.tauInt, 1.0);
   EXPECT_EQ(result.tauIntError, 0.0);
   EXPECT_EQ(result.effectiveSamples, static_cast<double>(rows));
   EXPECT_EQ(result.standardError(), 0.0);
@@ -356,7 +356,7 @@ TEST(AnalysisEdgeCases, MeanAndVarianceOfTinyFluctuationsToFullPrecision) {
   const Estimate result = estimate(VectorSeries(values), 0);
   EXPECT_NEAR(result.mean, exactMean, 0x1.0p-53);  // one unit in the last place of 0.5
   expectRelativelyNear(result.variance, exactVariance, 1e-9, "variance");
-  EXPECT_NEAR(result.tauInt, 0.5, 0.05);
+  EXPECT_NEAR(result.tauInt, 1.0, 0.1);
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ void addWarnings(RunStatistics& statistics) {
     }
     if (!estimate.windowConverged) {
       statistics.warnings.push_back(statistics.path + ": " + quantity.name +
-                                    ": no autocorrelation window met Sokal's criterion (W >= 6 tau_int); " + steady);
+                                    ": no autocorrelation window met Sokal's criterion (W >= 3 tau_int); " + steady);
     }
   }
 }

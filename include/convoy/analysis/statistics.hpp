@@ -47,15 +47,16 @@ struct Estimate {
   double blockingError = 0.0;
   bool blockingConverged = false;  // false: no plateau before the blocks ran out (the error is a lower bound)
 
-  // Integrated autocorrelation time tau = 1/2 + sum_{t=1}^{W} rho(t), with Sokal's window: the smallest
-  // W with W >= c tau(W), c = 6. tau is in rows; a white-noise series has tau = 1/2, a constant one
-  // tau = 1/2 by convention.
+  // Integrated autocorrelation time tau = 1 + 2 sum_{t=1}^{W} rho(t), in rows: the factor by which
+  // correlation inflates the variance of the mean (Var = tau sigma^2 / n). White noise has tau = 1, an
+  // AR(1) series (1 + phi) / (1 - phi), a constant series tau = 1 by convention. The window is Sokal's:
+  // the smallest W with W >= c tau_S(W), c = 6, in his convention tau_S = tau / 2.
   double tauInt = 0.0;
   double tauIntError = 0.0;  // Madras-Sokal: tau sqrt(2 (2W + 1) / n)
   std::uint64_t window = 0;  // in rows
   bool windowConverged = false;  // false: no W <= n / c met the criterion
-  double autocorrelationError = 0.0;  // sqrt(2 tau variance / n)
-  double effectiveSamples = 0.0;      // n / (2 tau)
+  double autocorrelationError = 0.0;  // sqrt(tau variance / n)
+  double effectiveSamples = 0.0;      // n / tau
   // 1: rho(t) summed exactly over single rows. b > 1: the series was too long (memory) or too strongly
   // correlated (time) for that, and tau was measured on means of b rows (see docs/statistics.md).
   std::uint64_t autocorrelationBlockRows = 1;
