@@ -4,7 +4,7 @@
 //   packed      convoy's bit-packed step, one step per sweep of the road, per kernel variant
 //   blocked     the packed step with temporal blocking: tiles advanced `halo` steps per sweep
 // Prints cells per second and the ratio to the reference measured in the same run. tools/bench runs it.
-//   convoy-bench [--large] [--seconds S] [--tile WORDS] [--halo CELLS]
+//   convoy-bench [--large] [--seconds S] [--tile WORDS] [--halo CELLS] [--cells N]
 //   (--large adds the 10^9-cell road: ~2.5 GB of memory for the reference's byte arrays)
 #include <algorithm>
 #include <chrono>
@@ -32,6 +32,7 @@ struct Options {
   double seconds = 1.0;  // each kernel runs at least this long on each road
   std::uint64_t tileWords = 1024;
   std::uint64_t haloCells = 256;
+  std::uint64_t onlyCells = 0;  // one road of this many cells instead of the standard ones
 };
 
 struct Rate {
@@ -164,10 +165,12 @@ Options parse(int argc, char** argv) {
       options.seconds = std::atof(argv[++i]);
     } else if (arg == "--tile" && hasValue) {
       options.tileWords = std::strtoull(argv[++i], nullptr, 10);
+    } else if (arg == "--cells" && hasValue) {
+      options.onlyCells = std::strtoull(argv[++i], nullptr, 10);
     } else if (arg == "--halo" && hasValue) {
       options.haloCells = std::strtoull(argv[++i], nullptr, 10);
     } else {
-      std::fprintf(stderr, "usage: convoy-bench [--large] [--seconds S] [--tile WORDS] [--halo CELLS]\n");
+      std::fprintf(stderr, "usage: convoy-bench [--large] [--seconds S] [--tile WORDS] [--halo CELLS] [--cells N]\n");
       std::exit(2);
     }
   }
@@ -180,6 +183,7 @@ int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
   std::vector<std::uint64_t> sizes{1000000, 10240000, 100000000};
   if (options.large) sizes.push_back(1000000000);
+  if (options.onlyCells > 0) sizes = {options.onlyCells};
   std::vector<Isa> variants;
   for (const Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
     if (convoy::rule184::available(isa)) variants.push_back(isa);
