@@ -120,12 +120,43 @@ void Comm::onRootThenShareErrors(const std::function<void()>& work) const {
   if (shared[0] == '2') throw RuntimeError(shared.substr(1), ErrorScope::AllRanks);
 }
 
+PendingExchange::PendingExchange(PendingExchange&& other) noexcept : requests_(other.requests_) {
+  other.requests_.fill(MPI_REQUEST_NULL);
+}
+
+PendingExchange::~PendingExchange() {
+  if (requests_[0] != MPI_REQUEST_NULL) MPI_Cancel(&requests_[0]);  // the receives; never throws
+  if (requests_[1] != MPI_REQUEST_NULL) MPI_Cancel(&requests_[1]);
+  MPI_Waitall(static_cast<int>(requests_.size()), requests_.data(), MPI_STATUSES_IGNORE);
+}
+
+void PendingExchange::wait() {
+  CONVOY_MPI_CHECK(MPI_Waitall(static_cast<int>(requests_.size()), requests_.data(), MPI_STATUSES_IGNORE));
+}
+
+// Two tags keep the directions apart when left == right (two ranks, or one rank with itself).
+constexpr int kRightward = 184;
+constexpr int kLeftward = 185;
+
+PendingExchange Comm::startExchange(int left, int right, std::span<const std::uint64_t> toLeft,
+                                    std::span<const std::uint64_t> toRight, std::span<std::uint64_t> fromLeft,
+                                    std::span<std::uint64_t> fromRight) const {
+  PendingExchange pending;
+  std::array<MPI_Request, 4>& requests = pending.requests_;
+  CONVOY_MPI_CHECK(MPI_Irecv(fromLeft.data(), countOf(fromLeft.size()), MPI_UINT64_T, left, kRightward, comm_,
+                             &requests[0]));
+  CONVOY_MPI_CHECK(MPI_Irecv(fromRight.data(), countOf(fromRight.size()), MPI_UINT64_T, right, kLeftward, comm_,
+                             &requests[1]));
+  CONVOY_MPI_CHECK(MPI_Isend(toRight.data(), countOf(toRight.size()), MPI_UINT64_T, right, kRightward, comm_,
+                             &requests[2]));
+  CONVOY_MPI_CHECK(MPI_Isend(toLeft.data(), countOf(toLeft.size()), MPI_UINT64_T, left, kLeftward, comm_,
+                             &requests[3]));
+  return pending;
+}
+
 void Comm::exchangeWithNeighbours(int left, int right, std::span<const std::uint64_t> toLeft,
                                   std::span<const std::uint64_t> toRight, std::span<std::uint64_t> fromLeft,
                                   std::span<std::uint64_t> fromRight) const {
-  // Two tags keep the directions apart when left == right (two ranks, or one rank with itself).
-  constexpr int kRightward = 184;
-  constexpr int kLeftward = 185;
   CONVOY_MPI_CHECK(MPI_Sendrecv(toRight.data(), countOf(toRight.size()), MPI_UINT64_T, right, kRightward,
                                 fromLeft.data(), countOf(fromLeft.size()), MPI_UINT64_T, left, kRightward, comm_,
                                 MPI_STATUS_IGNORE));

@@ -33,6 +33,12 @@ int Decomposition::owner(std::uint64_t cell) const {
   return static_cast<int>(extra_ + (word - bigBlocks) / base_);
 }
 
+std::uint64_t Decomposition::fewestCells() const {
+  // Ranks own base_ + 1 or base_ words, the later ones the fewer, and only the last active rank may
+  // own a partly used word: it owns the fewest cells.
+  return activeRanks_ == 0 ? 0 : range(activeRanks_ - 1).cells();
+}
+
 int Decomposition::leftNeighbour(int rank) const { return (rank + activeRanks_ - 1) % activeRanks_; }
 
 int Decomposition::rightNeighbour(int rank) const { return (rank + 1) % activeRanks_; }

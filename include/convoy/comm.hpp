@@ -5,6 +5,7 @@
 
 #include <mpi.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -24,6 +25,24 @@ class MpiSession {
   ~MpiSession();
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
+};
+
+// A halo exchange in flight (Comm::startExchange): the buffers it was given must stay alive and
+// untouched until wait() returns. The destructor of one not waited for (an exception in between)
+// cancels its receives and waits, so no request outlives its buffers.
+class PendingExchange {
+ public:
+  PendingExchange() = default;
+  PendingExchange(const PendingExchange&) = delete;
+  PendingExchange& operator=(const PendingExchange&) = delete;
+  PendingExchange(PendingExchange&& other) noexcept;
+  PendingExchange& operator=(PendingExchange&& other) = delete;
+  ~PendingExchange();
+  void wait();
+
+ private:
+  friend class Comm;
+  std::array<MPI_Request, 4> requests_{MPI_REQUEST_NULL, MPI_REQUEST_NULL, MPI_REQUEST_NULL, MPI_REQUEST_NULL};
 };
 
 class Comm {
@@ -60,6 +79,12 @@ class Comm {
   void exchangeWithNeighbours(int left, int right, std::span<const std::uint64_t> toLeft,
                               std::span<const std::uint64_t> toRight, std::span<std::uint64_t> fromLeft,
                               std::span<std::uint64_t> fromRight) const;
+  // The same without blocking: posts the receives and sends and returns at once, so that the caller
+  // can compute what does not need the halos while the messages travel.
+  [[nodiscard]] PendingExchange startExchange(int left, int right, std::span<const std::uint64_t> toLeft,
+                                              std::span<const std::uint64_t> toRight,
+                                              std::span<std::uint64_t> fromLeft,
+                                              std::span<std::uint64_t> fromRight) const;
 
  private:
   MPI_Comm comm_;

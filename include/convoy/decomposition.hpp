@@ -28,6 +28,9 @@ class Decomposition {
   int activeRanks() const { return activeRanks_; }
   CellRange range(int rank) const;
   int owner(std::uint64_t cell) const;
+  // The fewest cells any rank that owns cells owns (0 for an empty road): how deep a halo every rank
+  // can take from one neighbour alone.
+  std::uint64_t fewestCells() const;
   // Ring neighbours among the ranks that own cells (a rank may be its own neighbour).
   int leftNeighbour(int rank) const;
   int rightNeighbour(int rank) const;

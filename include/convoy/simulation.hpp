@@ -61,7 +61,8 @@ double meanVelocity(std::int64_t distance, std::uint64_t cars, std::uint64_t ste
 class Simulation {
  public:
   // Collective: builds the road to start from (random fill, init.from, or a checkpoint's road).
-  Simulation(const Comm& comm, const Config& config, StartPoint start = {});
+  // `road` sets the halo depth and tile size (tests use odd ones; the defaults are the fast ones).
+  Simulation(const Comm& comm, const Config& config, StartPoint start = {}, RoadOptions road = {});
 
   // Called on every rank, in step order, with every block the ranks reduce.
   void onFlowBlock(std::function<void(const FlowBlock&)> observer) { observers_.push_back(std::move(observer)); }
@@ -88,6 +89,8 @@ class Simulation {
     std::function<void(std::uint64_t)> action;
   };
   std::uint64_t nextSyncStep(std::uint64_t step, std::uint64_t stepsPerSync) const;
+  // The first step after `step` at which a sampler wants the road (the largest step if none does).
+  std::uint64_t nextSampleStep(std::uint64_t step) const;
   void runBlock(FlowLedger& ledger, std::span<const LocalDetector> detectors);
   void reportVelocities(const FlowBlock& block) const;
 
@@ -102,6 +105,8 @@ class Simulation {
   std::vector<std::function<void(const FlowBlock&)>> observers_;
   std::vector<Cadence> cadences_;
   std::vector<Cadence> samplers_;
+  std::vector<std::uint64_t> advanceMoves_;     // per step of one advance
+  std::vector<std::uint64_t> advanceArrivals_;  // per step and local detector of one advance
 };
 
 }  // namespace convoy

@@ -204,3 +204,19 @@ TEST(Decomposition, NeighboursFormARingOverActiveRanks) {
     EXPECT_EQ(d.leftNeighbour(0), active - 1);
   }
 }
+
+// fewestCells() is the minimum, over the ranks that own cells, of their range sizes (found here by
+// looking at every rank).
+TEST(Decomposition, FewestCellsIsTheSmallestActiveRange) {
+  for (const std::uint64_t cells : {1ULL, 2ULL, 63ULL, 64ULL, 65ULL, 129ULL, 191ULL, 193ULL, 1000ULL, 4097ULL,
+                                    100'003ULL, 64ULL * 7 + 1}) {
+    for (const int ranks : {1, 2, 3, 4, 7, 8, 100}) {
+      const Decomposition d(cells, ranks);
+      std::uint64_t fewest = cells;
+      for (int r = 0; r < ranks; ++r) {
+        if (!d.range(r).empty()) fewest = std::min(fewest, d.range(r).cells());
+      }
+      EXPECT_EQ(d.fewestCells(), fewest) << "cells " << cells << ", ranks " << ranks;
+    }
+  }
+}

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -71,16 +72,27 @@ struct Stepped {
   std::uint64_t moved;
 };
 
+using convoy::rule184::Isa;
+
+// The kernel variants this CPU can run: the scalar fallback always, the vector ones if present.
+std::vector<Isa> availableVariants() {
+  std::vector<Isa> variants;
+  for (const Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
+    if (convoy::rule184::available(isa)) variants.push_back(isa);
+  }
+  return variants;
+}
+
 // One packed step of a segment; `next` starts as all ones so an unwritten word or dirty padding shows.
-Stepped stepSegment(const Words& old, std::uint64_t cells, bool leftHalo, bool rightHalo) {
+Stepped stepSegment(const Words& old, std::uint64_t cells, bool leftHalo, bool rightHalo, Isa isa = Isa::Best) {
   Words next(old.size(), kAllOnes);
-  const std::uint64_t moved = convoy::rule184::stepPacked(old, next, cells, leftHalo, rightHalo);
+  const std::uint64_t moved = convoy::rule184::stepPacked(old, next, cells, leftHalo, rightHalo, isa);
   return {next, moved};
 }
 
 // One packed step of a whole ring: its halos are its own last cell (left) and first cell (right).
-Stepped stepRing(const Words& old, std::uint64_t cells) {
-  return stepSegment(old, cells, bit(old, cells - 1), bit(old, 0));
+Stepped stepRing(const Words& old, std::uint64_t cells, Isa isa = Isa::Best) {
+  return stepSegment(old, cells, bit(old, cells - 1), bit(old, 0), isa);
 }
 
 struct ReferenceStep {
@@ -95,13 +107,13 @@ ReferenceStep referenceStep(const Road& old) {
 }
 
 // Runs `steps` steps of a ring with both kernels and compares state, moves, cars and padding each step.
-void expectRingMatchesReference(Road road, int steps) {
+void expectRingMatchesReference(Road road, int steps, Isa isa = Isa::Best) {
   const std::uint64_t cells = road.size();
   const std::uint64_t cars = carsIn(road);
   Words words = pack(road);
   for (int step = 1; step <= steps; ++step) {
     const ReferenceStep expected = referenceStep(road);
-    const Stepped actual = stepRing(words, cells);
+    const Stepped actual = stepRing(words, cells, isa);
     const Road actualRoad = unpack(actual.words, cells);
     ASSERT_EQ(firstDifference(actualRoad, expected.road), -1) << "cells " << cells << ", step " << step;
     ASSERT_EQ(actual.moved, expected.moved) << "cells " << cells << ", step " << step;
@@ -202,27 +214,45 @@ TEST(Rule184, EmptyAndFullRingsStayPut) {
   }
 }
 
+// Every variant (scalar fallback, AVX2, AVX-512 where the CPU has them), called directly.
 TEST(Rule184, RingsOfEveryLengthUpTo200MatchReference) {
-  std::mt19937_64 rng(184);
-  for (std::uint64_t cells = 1; cells <= 200; ++cells) {
-    for (const double density : {0.0, 0.1, 0.5, 0.52, 0.9, 1.0}) {
-      SCOPED_TRACE("density " + std::to_string(density));
-      // 70 steps: long enough for cars to cross word boundaries and jams to form and dissolve.
-      expectRingMatchesReference(randomRoad(cells, density, rng), 70);
-      if (HasFatalFailure()) return;
+  for (const Isa isa : availableVariants()) {
+    SCOPED_TRACE(std::string(convoy::rule184::nameOf(isa)));
+    std::mt19937_64 rng(184);
+    for (std::uint64_t cells = 1; cells <= 200; ++cells) {
+      for (const double density : {0.0, 0.1, 0.5, 0.52, 0.9, 1.0}) {
+        SCOPED_TRACE("density " + std::to_string(density));
+        // 70 steps: long enough for cars to cross word boundaries and jams to form and dissolve.
+        expectRingMatchesReference(randomRoad(cells, density, rng), 70, isa);
+        if (HasFatalFailure()) return;
+      }
     }
   }
 }
 
 TEST(Rule184, LongRingsMatchReference) {
-  std::mt19937_64 rng(2024);
-  for (const std::uint64_t cells : {63U, 64U, 65U, 127U, 128U, 129U, 4097U, 64000U, 1000003U}) {
-    for (const double density : {0.1, 0.5, 0.52, 0.9}) {
-      SCOPED_TRACE("density " + std::to_string(density));
-      expectRingMatchesReference(randomRoad(cells, density, rng), cells > 100000 ? 4 : 40);
-      if (HasFatalFailure()) return;
+  for (const Isa isa : availableVariants()) {
+    SCOPED_TRACE(std::string(convoy::rule184::nameOf(isa)));
+    std::mt19937_64 rng(2024);
+    for (const std::uint64_t cells : {63U, 64U, 65U, 127U, 128U, 129U, 4097U, 64000U, 1000003U}) {
+      for (const double density : {0.1, 0.5, 0.52, 0.9}) {
+        SCOPED_TRACE("density " + std::to_string(density));
+        expectRingMatchesReference(randomRoad(cells, density, rng), cells > 100000 ? 4 : 40, isa);
+        if (HasFatalFailure()) return;
+      }
     }
   }
+}
+
+// The scalar fallback is always there; Best names a variant this CPU runs.
+TEST(Rule184, VariantsAreDetected) {
+  EXPECT_TRUE(convoy::rule184::available(Isa::Scalar));
+  const Isa best = convoy::rule184::resolve(Isa::Best);
+  EXPECT_NE(best, Isa::Best);
+  EXPECT_TRUE(convoy::rule184::available(best));
+  std::printf("kernel variants here:");
+  for (const Isa isa : availableVariants()) std::printf(" %s", std::string(convoy::rule184::nameOf(isa)).c_str());
+  std::printf(" (best: %s)\n", std::string(convoy::rule184::nameOf(best)).c_str());
 }
 
 // A ring cut into pieces at arbitrary (mostly not word-aligned) points, each stepped on its own with
