@@ -5,6 +5,7 @@
 #include <bit>
 #include <cassert>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "convoy/braking.hpp"
@@ -144,7 +145,7 @@ inline std::uint64_t cellsAhead(const std::uint64_t* words, std::uint64_t j, uns
 }
 
 // Any vmax (1 .. 255, H = ceil(vmax / 64)): the same rules with run-time loops. Kept simple; it is
-// the path for vmax >= 8 and a second implementation for the tests.
+// the path for vmax > kFastVmax and a second implementation for the tests.
 std::uint64_t stepBlockGeneric(const BlockInput& in, const BlockOutput& out, std::uint64_t key,
                                std::uint64_t threshold, unsigned vmax) {
   const unsigned planeCount = velocityPlanes(vmax);
@@ -196,19 +197,19 @@ std::uint64_t stepBlockGeneric(const BlockInput& in, const BlockOutput& out, std
 
 enum class Path { Fast, Generic };
 
+// The specialised kernels, vmax 1 .. kFastVmax, indexed by vmax - 1.
+constexpr unsigned kFastVmax = 16;
+using BlockKernel = std::uint64_t (*)(const BlockInput&, const BlockOutput&, std::uint64_t, std::uint64_t);
+template <std::size_t... I>
+constexpr std::array<BlockKernel, sizeof...(I)> fastKernels(std::index_sequence<I...>) {
+  return {&stepBlockFast<static_cast<unsigned>(I) + 1>...};
+}
+constexpr auto kFastKernels = fastKernels(std::make_index_sequence<kFastVmax>{});
+
 std::uint64_t stepBlock(const BlockInput& in, const BlockOutput& out, std::uint64_t key, const Model& model,
                         Path path) {
-  if (path == Path::Fast) {
-    switch (model.vmax) {
-      case 1: return stepBlockFast<1>(in, out, key, model.brakeThreshold);
-      case 2: return stepBlockFast<2>(in, out, key, model.brakeThreshold);
-      case 3: return stepBlockFast<3>(in, out, key, model.brakeThreshold);
-      case 4: return stepBlockFast<4>(in, out, key, model.brakeThreshold);
-      case 5: return stepBlockFast<5>(in, out, key, model.brakeThreshold);
-      case 6: return stepBlockFast<6>(in, out, key, model.brakeThreshold);
-      case 7: return stepBlockFast<7>(in, out, key, model.brakeThreshold);
-      default: break;
-    }
+  if (path == Path::Fast && model.vmax <= kFastVmax) {
+    return kFastKernels[model.vmax - 1](in, out, key, model.brakeThreshold);
   }
   return stepBlockGeneric(in, out, key, model.brakeThreshold, model.vmax);
 }
@@ -286,7 +287,7 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Segm
     }
   }
 
-  const std::uint64_t block = path == Path::Fast && model.vmax < 8 ? kBlockWords : 64;
+  const std::uint64_t block = path == Path::Fast && model.vmax <= kFastVmax ? kBlockWords : 64;
   std::vector<std::uint64_t> staging;
   std::uint64_t distance = 0;
   for (std::uint64_t s0 = 0; s0 < words; s0 += block) {

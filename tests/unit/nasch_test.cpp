@@ -279,7 +279,7 @@ TEST(Nasch, FastMatchesReference) {
   std::mt19937_64 rng(2025);
   for (const std::uint64_t cells : {1U, 63U, 64U, 65U, 127U, 1000U, 4099U, 100003U}) {
     const int steps = cells <= 127 ? 60 : cells <= 1000 ? 30 : cells <= 4099 ? 12 : 2;
-    for (const unsigned vmax : {1U, 2U, 3U, 5U, 7U, 8U, 64U, 65U, 200U}) {
+    for (const unsigned vmax : {1U, 2U, 3U, 5U, 7U, 8U, 16U, 17U, 64U, 65U, 200U}) {
       for (const double p : {0.0, 0.25, 0.5, 0.7, 1.0}) {
         for (const double density : {0.0, 0.05, 0.2, 0.5, 0.9, 1.0}) {
           SCOPED_TRACE("cells " + std::to_string(cells) + ", vmax " + std::to_string(vmax) + ", p " +
@@ -288,7 +288,7 @@ TEST(Nasch, FastMatchesReference) {
           const std::uint64_t seed = rng();
           expectMatchesReference(start, vmax, p, seed, steps, Kernel::Fast);
           if (HasFatalFailure()) return;
-          if (vmax < 8 && cells <= 4099) {  // the run-time-vmax path, which vmax >= 8 takes, for small vmax too
+          if (vmax <= 16 && cells <= 4099) {  // the run-time-vmax path (vmax > 16) for small vmax too
             expectMatchesReference(start, vmax, p, seed, steps, Kernel::Generic);
             if (HasFatalFailure()) return;
           }
@@ -317,13 +317,13 @@ TEST(Nasch, SegmentsOfARingMatchTheWholeRing) {
   std::mt19937_64 rng(99);
   for (const std::uint64_t cells : {130U, 1000U, 2560U, 4099U}) {
     const std::uint64_t words = (cells + 63) / 64;
-    for (const unsigned vmax : {1U, 3U, 5U, 7U, 8U, 64U, 65U, 200U}) {
+    for (const unsigned vmax : {1U, 3U, 5U, 7U, 8U, 16U, 17U, 64U, 65U, 200U}) {
       const std::uint64_t halo = haloFor(vmax);
       const unsigned planes = planesFor(vmax);
       for (const std::uint64_t pieces : {2U, 3U, 4U, 7U}) {
         if (pieces > words) continue;
         for (const double p : {0.25, 0.7}) {
-          const double density = vmax < 8 ? 0.2 : 0.05;
+          const double density = vmax <= 16 ? 0.2 : 0.05;
           SCOPED_TRACE("cells " + std::to_string(cells) + ", vmax " + std::to_string(vmax) + ", pieces " +
                        std::to_string(pieces) + ", p " + std::to_string(p));
           // Unequal whole-word pieces: distinct random cuts at word boundaries.
