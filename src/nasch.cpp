@@ -10,6 +10,7 @@
 
 #include "convoy/braking.hpp"
 #include "convoy/packed_road.hpp"
+#include "convoy/random.hpp"
 
 namespace convoy::nasch {
 namespace {
@@ -44,6 +45,7 @@ inline std::uint64_t atLeast(const std::uint64_t* planes, unsigned planeCount, u
   if (d >= (1U << planeCount)) return 0;
   std::uint64_t greater = 0;
   std::uint64_t equal = kAllOnes;
+#pragma GCC unroll 8
   for (unsigned b = planeCount; b-- > 0;) {
     if ((d >> b) & 1U) {
       equal &= planes[b];
@@ -60,20 +62,54 @@ inline std::uint64_t brakesOf(const BlockInput& in, std::uint64_t j, std::uint64
   return braking::wordMask(key, in.firstGlobalWord + j, threshold, in.occupancy[j]);
 }
 
-// Pass 1 of one word for a compile-time vmax V <= 63 (H = 1): writes moving[v][j] (the cars that will
-// move exactly v cells) and returns the sum of their velocities. Velocities in unary ("thermometer")
-// form: bit c of level[d] says "this car's velocity >= d"; then every rule is one word operation per d.
+// The braking masks of words j = 0 .. count-1 of a block. With few random words per 64 cells (p = 1/4:
+// two) all of them are drawn, bit by bit of P over all words, so that the inner loop has no branch and
+// no loop-carried dependency; with many, word by word, stopping when every car is decided.
+inline void fillBrakes(const BlockInput& in, std::uint64_t count, std::uint64_t key, std::uint64_t threshold,
+                       std::uint64_t* brakes) {
+  constexpr int kFewDraws = 4;
+  const int draws = braking::randomWords(threshold);
+  if (threshold >= braking::kAlways || draws > kFewDraws) {
+    for (std::uint64_t j = 0; j < count; ++j) brakes[j] = braking::wordMask(key, in.firstGlobalWord + j, threshold, in.occupancy[j]);
+  } else {
+    std::uint64_t equal[kBlockWords + 1];
+    for (std::uint64_t j = 0; j < count; ++j) {
+      brakes[j] = 0;
+      equal[j] = kAllOnes;
+    }
+    for (int i = 0; i < draws; ++i) {
+      const std::uint64_t first = in.firstGlobalWord * 32 + static_cast<std::uint64_t>(i);
+      if ((threshold >> (31 - i)) & 1U) {
+        for (std::uint64_t j = 0; j < count; ++j) {
+          const std::uint64_t r = random::bits(key, first + 32 * j);
+          brakes[j] |= equal[j] & ~r;
+          equal[j] &= r;
+        }
+      } else {
+        for (std::uint64_t j = 0; j < count; ++j) equal[j] &= ~random::bits(key, first + 32 * j);
+      }
+    }
+  }
+  for (std::uint64_t j = 0; j < in.presetCount && j < count; ++j) brakes[j] = in.presetBrakes[j];
+}
+
+// Pass 1 of one word for a compile-time vmax V <= 63 (H = 1): writes moving[v][j], the cars that will
+// move exactly v cells. Velocities in unary ("thermometer") form: bit c of level[d] says "this car's
+// velocity >= d"; then every rule is one word operation per d.
 template <unsigned V>
-inline std::uint64_t newVelocitiesFast(const std::uint64_t* occupancy, const std::array<const std::uint64_t*, kMaxPlanes>& planes,
-                                       std::uint64_t j, std::uint64_t brakes, std::uint64_t (*moving)[kBlockWords + 1]) {
+inline void newVelocitiesFast(const std::uint64_t* occupancy, const std::array<const std::uint64_t*, kMaxPlanes>& planes,
+                              std::uint64_t j, std::uint64_t brakes, std::uint64_t (*moving)[kBlockWords + 1]) {
   constexpr unsigned kPlanes = velocityPlanes(V);
   const std::uint64_t cars = occupancy[j];
   const std::uint64_t carsNext = occupancy[j + 1];
   std::uint64_t velocity[kPlanes];
+#pragma GCC unroll 8
   for (unsigned b = 0; b < kPlanes; ++b) velocity[b] = planes[b][j];
 
+  // Every loop over d or v is unrolled, so that the loop over words around this function vectorises.
   std::uint64_t level[V + 2];  // level[d]: velocity >= d after the rule in hand
   std::uint64_t clear = kAllOnes;  // cells c+1 .. c+d all empty
+#pragma GCC unroll 16
   for (unsigned d = 1; d <= V; ++d) {
     clear &= ~((cars >> d) | (carsNext << (64 - d)));
     // accelerate (v + 1 >= d iff v >= d - 1, capped at V by d <= V), then keep to the gap
@@ -82,13 +118,10 @@ inline std::uint64_t newVelocitiesFast(const std::uint64_t* occupancy, const std
   level[V + 1] = 0;
   // brake by one: velocity >= d afterwards iff >= d + 1 before, or >= d and not braking
   level[0] = cars;
-  std::uint64_t distance = 0;
-  for (unsigned d = 1; d <= V; ++d) {
-    level[d] &= ~brakes | level[d + 1];
-    distance += static_cast<std::uint64_t>(std::popcount(level[d]));
-  }
+#pragma GCC unroll 16
+  for (unsigned d = 1; d <= V; ++d) level[d] &= ~brakes | level[d + 1];
+#pragma GCC unroll 17
   for (unsigned v = 0; v <= V; ++v) moving[v][j] = level[v] & ~level[v + 1];
-  return distance;
 }
 
 template <unsigned V>
@@ -99,18 +132,20 @@ std::uint64_t stepBlockFast(const BlockInput& in, const BlockOutput& out, std::u
   const std::uint64_t n = out.words;
   assert(n <= kBlockWords);
   std::uint64_t moving[V + 1][kBlockWords + 1];
+  std::uint64_t brakes[kBlockWords + 1] = {};  // (zeroed: GCC cannot see fillBrakes writes them all)
+  fillBrakes(in, n + H, key, threshold, brakes);
 
-  // The cars behind the block: only their moves into it count here.
-  for (std::uint64_t j = 0; j < H; ++j) {
-    newVelocitiesFast<V>(in.occupancy, in.planes, j, brakesOf(in, j, key, threshold), moving);
-  }
+  // Pass 1; words j < H are behind the block: only their cars' moves into it matter here.
+  for (std::uint64_t j = 0; j < n + H; ++j) newVelocitiesFast<V>(in.occupancy, in.planes, j, brakes[j], moving);
+  // The distance of the cars starting in the block's words, from the block's temporaries (still in L1).
+  // A loop of its own: x86-64-v2 has no vector popcount, and a popcount in pass 1 keeps it scalar
+  // (30 % slower at vmax 5).
+  // In the ring's partial last word, the cells past the last are halo cells.
   std::uint64_t distance = 0;
   for (std::uint64_t j = H; j < n + H; ++j) {
-    distance += newVelocitiesFast<V>(in.occupancy, in.planes, j, brakesOf(in, j, key, threshold), moving);
-  }
-  if (out.lastMask != kAllOnes) {  // the ring's partial last word: the cells past it are halo cells
+    const std::uint64_t counted = j + 1 == n + H ? out.lastMask : kAllOnes;
     for (unsigned v = 1; v <= V; ++v) {
-      distance -= v * static_cast<std::uint64_t>(std::popcount(moving[v][n + H - 1] & ~out.lastMask));
+      distance += v * static_cast<std::uint64_t>(std::popcount(moving[v][j] & counted));
     }
   }
 
@@ -119,14 +154,17 @@ std::uint64_t stepBlockFast(const BlockInput& in, const BlockOutput& out, std::u
     const std::uint64_t j = i + H;
     std::uint64_t cars = moving[0][j];
     std::uint64_t velocity[kPlanes] = {};
+#pragma GCC unroll 16
     for (unsigned v = 1; v <= V; ++v) {
       const std::uint64_t landed = (moving[v][j] << v) | (moving[v][j - 1] >> (64 - v));
       cars |= landed;
+#pragma GCC unroll 8
       for (unsigned b = 0; b < kPlanes; ++b) {
         if ((v >> b) & 1U) velocity[b] |= landed;
       }
     }
     out.occupancy[i] = cars;
+#pragma GCC unroll 8
     for (unsigned b = 0; b < kPlanes; ++b) out.planes[b][i] = velocity[b];
   }
   if (out.lastMask != kAllOnes) {
