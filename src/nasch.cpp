@@ -392,6 +392,48 @@ void copyCell(ConstLayers source, std::uint64_t from, Layers target, std::uint64
 
 }  // namespace
 
+namespace {
+
+// The 64 bits of a packed layer starting at bit `start` (may be negative), cells outside [0, cells)
+// read as 0.
+std::uint64_t bitsAt(std::span<const std::uint64_t> words, std::uint64_t cells, std::int64_t start) {
+  std::uint64_t result = 0;
+  const auto end = static_cast<std::int64_t>(cells);
+  for (std::int64_t w = start >= 0 ? start / 64 : -1; w * 64 < start + 64 && w * 64 < end; ++w) {
+    if (w < 0) continue;
+    const std::uint64_t word = words[static_cast<std::uint64_t>(w)];
+    const std::int64_t offset = w * 64 - start;  // where the word's bit 0 lands in the result
+    if (offset >= 0) {
+      result |= word << offset;
+    } else {
+      result |= word >> -offset;
+    }
+  }
+  // cells past the end (padding is zero, but the caller's layer may be a longer buffer)
+  const std::int64_t valid = end - start;
+  if (valid < 64) result &= valid <= 0 ? 0 : (std::uint64_t{1} << valid) - 1;
+  if (start < 0) result &= start <= -64 ? 0 : kAllOnes << -start;
+  return result;
+}
+
+}  // namespace
+
+Road edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge) {
+  const unsigned planes = velocityPlanes(vmax);
+  const std::uint64_t H = haloWords(vmax);
+  const std::uint64_t words = segment.words();
+  Road halo(H, planes);
+  const std::int64_t first = edge == Edge::First ? 0 : static_cast<std::int64_t>(cells) - static_cast<std::int64_t>(64 * H);
+  for (std::uint64_t k = 0; k < H; ++k) {
+    const std::int64_t start = first + static_cast<std::int64_t>(64 * k);
+    halo.occupancy[k] = bitsAt(segment.occupancy, cells, start);
+    for (unsigned b = 0; b < planes; ++b) {
+      halo.velocity[b * H + k] = bitsAt(segment.velocity.subspan(b * words, words), cells, start);
+    }
+  }
+  return halo;
+}
+
 Halos ringHalos(ConstLayers ring, const Segment& segment, unsigned vmax) {
   const unsigned planes = velocityPlanes(vmax);
   const std::uint64_t H = haloWords(vmax);

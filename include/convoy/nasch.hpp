@@ -86,6 +86,14 @@ std::uint64_t stepSegment(const Model& model, std::uint64_t step, const Segment&
 // words). Works for any ring, even one shorter than a halo (cells repeat modulo roadCells).
 Halos ringHalos(ConstLayers ring, const Segment& segment, unsigned vmax);
 
+// What a segment sends its neighbours as their halos (the MPI case): the 64 H cells at one edge of a
+// segment of `cells` cells. Edge::First (its first cells) is its left neighbour's right halo,
+// Edge::Last (its last cells, whatever their alignment) its right neighbour's left halo. Cells the
+// segment does not have are left empty, which is enough when it has at least vmax cells (only the
+// vmax halo cells nearest a segment matter); a shorter segment's neighbours need cells from further on.
+enum class Edge { First, Last };
+Road edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge);
+
 // One step of a whole ring held in one process (one segment; the single-rank case).
 std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old,
                        Layers next);

@@ -523,3 +523,96 @@ TEST(NaschExact, LoneCarMeanVelocity) {
     }
   }
 }
+
+// The MPI way: every segment (at least vmax cells) sends its edge cells, which are its neighbours'
+// halos as they are. Segments stepped with them equal the reference ring.
+TEST(Nasch, HalosFromNeighbourEdges) {
+  std::mt19937_64 rng(31);
+  for (const std::uint64_t cells : {2560U, 4099U, 6403U}) {
+    const std::uint64_t words = (cells + 63) / 64;
+    for (const unsigned vmax : {1U, 5U, 16U, 64U, 65U, 200U}) {
+      const unsigned planes = planesFor(vmax);
+      for (const std::uint64_t pieces : {1U, 2U, 3U, 7U}) {
+        SCOPED_TRACE("cells " + std::to_string(cells) + ", vmax " + std::to_string(vmax) + ", pieces " +
+                     std::to_string(pieces));
+        // Unequal pieces of at least 5 words (>= 259 cells, more than vmax).
+        std::vector<std::uint64_t> firstWords;
+        do {
+          firstWords = {0};
+          std::uniform_int_distribution<std::uint64_t> cut(1, words - 1);
+          while (firstWords.size() < pieces) {
+            const std::uint64_t c = cut(rng);
+            if (std::find(firstWords.begin(), firstWords.end(), c) == firstWords.end()) firstWords.push_back(c);
+          }
+          std::sort(firstWords.begin(), firstWords.end());
+          firstWords.push_back(words);
+        } while ([&] {
+          for (std::size_t s = 0; s < pieces; ++s) {
+            if (firstWords[s + 1] - firstWords[s] < 5) return true;
+          }
+          return false;
+        }());
+
+        const nasch::Model model = modelOf(vmax, 0.25, rng());
+        const auto parameters = referenceParameters(vmax, 0.25, model.seed);
+        Cells road = randomCells(cells, vmax <= 16 ? 0.2 : 0.03, vmax, rng);
+        std::vector<nasch::Road> state(pieces);
+        std::vector<nasch::Segment> segments(pieces);
+        for (std::size_t s = 0; s < pieces; ++s) {
+          segments[s] = {cells, firstWords[s], firstWords[s + 1] - firstWords[s]};
+          const std::uint64_t first = firstWords[s] * 64;
+          const std::uint64_t end = std::min(firstWords[s + 1] * 64, cells);
+          state[s] = pack(Cells(road.begin() + static_cast<std::ptrdiff_t>(first),
+                                road.begin() + static_cast<std::ptrdiff_t>(end)),
+                          vmax, segments[s].words);
+        }
+        for (std::uint64_t step = 1; step <= 20; ++step) {
+          Cells expected;
+          const std::uint64_t expectedDistance = convoy::reference::stepNaschRing(parameters, step, road, expected);
+          std::vector<nasch::Road> next(pieces);
+          std::uint64_t distance = 0;
+          Cells joined;
+          for (std::size_t s = 0; s < pieces; ++s) {
+            const std::size_t left = (s + pieces - 1) % pieces;
+            const std::size_t right = (s + 1) % pieces;
+            const auto cellsOf = [&](std::size_t p) { return segments[p].endCell() - segments[p].firstCell(); };
+            const nasch::Road leftHalo = nasch::edgeCells(state[left].view(), cellsOf(left), vmax, nasch::Edge::Last);
+            const nasch::Road rightHalo =
+                nasch::edgeCells(state[right].view(), cellsOf(right), vmax, nasch::Edge::First);
+            next[s].occupancy.assign(segments[s].words, ~std::uint64_t{0});
+            next[s].velocity.assign(segments[s].words * planes, ~std::uint64_t{0});
+            distance += nasch::stepSegment(model, step, segments[s], state[s].view(), leftHalo.view(), rightHalo.view(),
+                                           next[s].view());
+            const Cells piece = unpack(next[s], cellsOf(s), vmax);
+            joined.insert(joined.end(), piece.begin(), piece.end());
+          }
+          ASSERT_EQ(firstDifference(joined, expected), -1) << "step " << step;
+          ASSERT_EQ(distance, expectedDistance) << "step " << step;
+          road = std::move(expected);
+          state = std::move(next);
+        }
+      }
+    }
+  }
+}
+
+// The edge cells themselves, against cells picked out by hand.
+TEST(Nasch, EdgeCellsPickTheSegmentsEnds) {
+  std::mt19937_64 rng(5);
+  for (const unsigned vmax : {5U, 65U, 200U}) {
+    const std::uint64_t halo = haloFor(vmax);
+    for (const std::uint64_t cells : {1U, 63U, 64U, 65U, 200U, 259U, 1000U}) {
+      const Cells own = randomCells(cells, 0.5, vmax, rng);
+      const nasch::Road piece = pack(own, vmax);
+      Cells first(64 * halo, kEmpty), last(64 * halo, kEmpty);
+      for (std::uint64_t k = 0; k < 64 * halo; ++k) {
+        if (k < cells) first[k] = own[k];
+        if (64 * halo - k <= cells) last[k] = own[cells - (64 * halo - k)];
+      }
+      const nasch::Road firstEdge = nasch::edgeCells(piece.view(), cells, vmax, nasch::Edge::First);
+      const nasch::Road lastEdge = nasch::edgeCells(piece.view(), cells, vmax, nasch::Edge::Last);
+      EXPECT_EQ(unpack(firstEdge, 64 * halo, vmax), first) << "cells " << cells << ", vmax " << vmax;
+      EXPECT_EQ(unpack(lastEdge, 64 * halo, vmax), last) << "cells " << cells << ", vmax " << vmax;
+    }
+  }
+}
