@@ -22,6 +22,15 @@ std::uint64_t partialSum(std::span<const std::uint64_t> words, CellRange range) 
   return sum;
 }
 
+std::uint64_t planePartialSum(std::span<const std::uint64_t> words, unsigned plane, CellRange range) {
+  assert(range.begin % packed::kCellsPerWord == 0);
+  constexpr std::uint64_t kPlaneCodeOffset = std::uint64_t{1} << 57;  // words; at most 7 + 1 planes
+  const std::uint64_t firstCode = (plane + 1) * kPlaneCodeOffset + range.begin / packed::kCellsPerWord;
+  std::uint64_t sum = 0;
+  for (std::uint64_t w = 0; w < words.size(); ++w) sum += wordCode(firstCode + w, words[w]);
+  return sum;
+}
+
 std::uint64_t finish(std::uint64_t sum, std::uint64_t cells) { return random::mix(sum ^ random::mix(cells)); }
 
 }  // namespace convoy::digest

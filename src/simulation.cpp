@@ -9,6 +9,7 @@
 
 #include "convoy/initial_road.hpp"
 #include "convoy/io/road_file.hpp"
+#include "convoy/io/velocity_planes.hpp"
 
 namespace convoy {
 namespace {
@@ -42,16 +43,21 @@ Simulation::Simulation(const Comm& comm, const Config& config, StartPoint start,
     : comm_(comm),
       config_(config),
       decomposition_(config.road.cells, comm.size()),
-      road_(comm, decomposition_, road),
+      road_(makeRoad(comm, decomposition_, config, road)),
       start_(std::move(start)) {
-  if (!start_.roadFile.empty()) {
-    io::readRoadFile(comm_, io::RoadFileRequest{start_.roadFile, ""}, road_.range(), road_.words());
-  } else if (config_.init.from.empty()) {
-    fillRandomRoad(road_.words(), road_.range(), config_.init.density, config_.init.seed);
+  // A checkpoint's road, a road from init.from, or a random one; NaSch velocities come from the file
+  // if it has them (a checkpoint always does), else they are 0.
+  const std::string file = !start_.roadFile.empty() ? start_.roadFile : config_.init.from;
+  if (file.empty()) {
+    fillRandomRoad(road_->words(), road_->range(), config_.init.density, config_.init.seed);
   } else {
-    io::readRoadFile(comm_, io::RoadFileRequest{config_.init.from, config_.init.dataset}, road_.range(), road_.words());
+    io::readRoadFile(comm_, io::RoadFileRequest{file, start_.roadFile.empty() ? config_.init.dataset : ""},
+                     road_->range(), road_->words());
+    if (road_->velocityPlanes() > 0) {
+      io::readVelocityPlanes(comm_, file, *road_, static_cast<unsigned>(config_.model.vmax));
+    }
   }
-  cars_ = road_.globalCars();
+  cars_ = road_->globalCars();
 }
 
 void Simulation::atEveryMultipleOf(std::uint64_t every, std::function<void(std::uint64_t)> action) {
@@ -77,7 +83,7 @@ std::uint64_t Simulation::nextSyncStep(std::uint64_t step, std::uint64_t stepsPe
 // Several steps per halo exchange, never past the block's last step (a meeting, a row or a snapshot
 // may be due there); the road reports moves and detector arrivals per step, so the ledger stays exact.
 void Simulation::runBlock(FlowLedger& ledger, std::span<const LocalDetector> detectors) {
-  const std::uint64_t most = road_.stepsPerExchange();
+  const std::uint64_t most = road_->stepsPerExchange();
   advanceMoves_.resize(most);
   advanceArrivals_.resize(most * detectors.size());
   for (std::uint64_t step = ledger.firstStep(); step <= ledger.lastStep();) {
@@ -85,7 +91,7 @@ void Simulation::runBlock(FlowLedger& ledger, std::span<const LocalDetector> det
     const std::uint64_t last = std::min({step + most - 1, ledger.lastStep(), nextSampleStep(step - 1)});
     const std::uint64_t steps = last - step + 1;
     std::fill(advanceArrivals_.begin(), advanceArrivals_.end(), 0);
-    road_.advance(steps, detectors, advanceMoves_, advanceArrivals_);
+    road_->advance(step, steps, detectors, advanceMoves_, advanceArrivals_);
     for (std::uint64_t j = 0; j < steps; ++j, ++step) {
       ledger.moves(step) = static_cast<std::int64_t>(advanceMoves_[j]);
       const std::span<std::int64_t> counts = ledger.detectorCounts(step);
@@ -121,7 +127,7 @@ RunSummary Simulation::run() {
   summary.cars = cars_;
   const double progressSeconds = config_.logging.progressSeconds;
   const double syncSeconds = std::max(0.001, std::min(kSyncSeconds, progressSeconds > 0 ? progressSeconds : 1.0));
-  const std::vector<LocalDetector> detectors = road_.localDetectors(config_.output.detectors);
+  const std::vector<LocalDetector> detectors = road_->localDetectors(config_.output.detectors);
   FlowLedger ledger(config_.output.timeseriesEvery, config_.output.detectors.size(), start_.openRow);
   double lastProgressAt = 0.0;
   double elapsed = 0.0;
@@ -177,16 +183,16 @@ RunSummary Simulation::run() {
   }
 
   const std::uint64_t stepsRun = step - start_.step;
-  const std::uint64_t exchanges = comm_.max(road_.exchanges());  // ranks that own nothing exchange none
+  const std::uint64_t exchanges = comm_.max(road_->exchanges());  // ranks that own nothing exchange none
   spdlog::info("halo exchanges: {} cells deep, {} exchanges in {} steps, {:.4f} messages per step per rank "
                "(one to each neighbour per exchange)",
-               road_.stepsPerExchange(), exchanges, stepsRun,
+               road_->stepsPerExchange(), exchanges, stepsRun,
                stepsRun > 0 ? 2.0 * static_cast<double>(exchanges) / static_cast<double>(stepsRun) : 0.0);
   summary.lastStep = step;
   summary.stoppedEarly = step < totalSteps;
   summary.steps = step - start_.step;
   summary.seconds = elapsed;
-  summary.digest = road_.globalDigest();
+  summary.digest = road_->globalDigest();
   return summary;
 }
 

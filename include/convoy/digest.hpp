@@ -15,6 +15,9 @@ namespace convoy::digest {
 std::uint64_t wordCode(std::uint64_t wordIndex, std::uint64_t word);
 // The partial sum of the words of `range` (which begins on a word boundary), packed in `words`.
 std::uint64_t partialSum(std::span<const std::uint64_t> words, CellRange range);
+// The partial sum of velocity plane `plane` (NaSch) of `range`: its word j is coded as global word
+// (plane + 1) 2^57 + j, beyond every occupancy word (a road has at most 2^56 words).
+std::uint64_t planePartialSum(std::span<const std::uint64_t> words, unsigned plane, CellRange range);
 // The digest from the sum over the whole road.
 std::uint64_t finish(std::uint64_t sum, std::uint64_t cells);
 

@@ -7,34 +7,21 @@
 
 #include "convoy/comm.hpp"
 #include "convoy/decomposition.hpp"
+#include "convoy/road.hpp"
 
 namespace convoy {
 
-// A detector in this rank's part of the road: its cell (as an offset into the rank's range) and its
-// place in the config's list of detectors.
-struct LocalDetector {
-  std::uint64_t offset = 0;
-  std::size_t index = 0;
-};
-
-// How the road advances: halos `haloWords` x 64 cells deep (so up to that many steps per halo
-// exchange, as a car moves at most one cell per step), never deeper than the fewest cells a rank
-// owns, and tiles of `tileWords` words advanced all those steps while they sit in cache.
-struct RoadOptions {
-  std::uint64_t haloWords = 4;
-  std::uint64_t tileWords = 1024;
-};
-
-class RoadSegment {
+// Rule 184's road.
+class RoadSegment final : public Road {
  public:
   RoadSegment(const Comm& comm, const Decomposition& decomposition, RoadOptions options = {});
 
-  CellRange range() const { return range_; }
-  std::span<const std::uint64_t> words() const { return current_; }
-  std::span<std::uint64_t> words() { return current_; }
+  CellRange range() const override { return range_; }
+  std::span<const std::uint64_t> words() const override { return current_; }
+  std::span<std::uint64_t> words() override { return current_; }
 
   // The most steps one advance() may take: the halo depth in cells, the same on every rank.
-  std::uint64_t stepsPerExchange() const { return haloCells_; }
+  std::uint64_t stepsPerExchange() const override { return haloCells_; }
   // Advances `steps` (1 .. stepsPerExchange()) rule-184 steps with one halo exchange with the ring
   // neighbours (non-blocking, overlapped with the tiles that do not need the halos). Sets moves[j]
   // to the cars of this rank that moved in step j (0-based) and adds 1 to
@@ -42,17 +29,22 @@ class RoadSegment {
   // 184: from the cell before it). Ranks that own nothing return at once, with zero moves.
   void advance(std::uint64_t steps, std::span<const LocalDetector> detectors, std::span<std::uint64_t> moves,
                std::span<std::uint64_t> arrivals);
+  // Road's advance: rule 184 needs no step number (it has no randomness); distances are moves.
+  void advance(std::uint64_t /*firstStep*/, std::uint64_t steps, std::span<const LocalDetector> detectors,
+               std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals) override {
+    advance(steps, detectors, distances, arrivals);
+  }
   // One step; returns the cars of this rank that moved.
   std::uint64_t step();
   // Halo exchanges so far (each is one message to either neighbour and one from either).
-  std::uint64_t exchanges() const { return exchanges_; }
+  std::uint64_t exchanges() const override { return exchanges_; }
   // The detectors, of the global list `cells`, that lie in this rank's part of the road.
-  std::vector<LocalDetector> localDetectors(std::span<const std::uint64_t> cells) const;
+  std::vector<LocalDetector> localDetectors(std::span<const std::uint64_t> cells) const override;
 
-  std::uint64_t localCars() const;
+  std::uint64_t localCars() const override;
   // Collective: the whole road's car count and digest.
-  std::uint64_t globalCars() const;
-  std::uint64_t globalDigest() const;
+  std::uint64_t globalCars() const override;
+  std::uint64_t globalDigest() const override;
 
  private:
   Comm comm_;  // a copy: it only wraps the MPI handle, which the caller keeps alive

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -11,7 +12,7 @@
 #include "convoy/comm.hpp"
 #include "convoy/config.hpp"
 #include "convoy/flow_ledger.hpp"
-#include "convoy/road_segment.hpp"
+#include "convoy/road.hpp"
 
 namespace convoy {
 
@@ -78,7 +79,7 @@ class Simulation {
   void onSync(std::function<bool(const SyncPoint&)> keepGoing) { keepGoing_ = std::move(keepGoing); }
 
   RunSummary run();
-  const RoadSegment& road() const { return road_; }
+  const Road& road() const { return *road_; }
   std::uint64_t cars() const { return cars_; }
   const Decomposition& decomposition() const { return decomposition_; }
   std::uint64_t startStep() const { return start_.step; }
@@ -97,7 +98,7 @@ class Simulation {
   Comm comm_;  // a copy: it only wraps the MPI handle, which the caller keeps alive
   Config config_;
   Decomposition decomposition_;
-  RoadSegment road_;
+  std::unique_ptr<Road> road_;
   StartPoint start_;
   std::uint64_t cars_ = 0;
   std::function<std::int64_t()> stopVote_;

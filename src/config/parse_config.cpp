@@ -207,7 +207,6 @@ class ConfigReader {
       if (used) problem(path, path + ": " + feature + " is not available in this version of convoy");
     };
     unavailable(c.road.boundary == Boundary::Open, "road.boundary", "the open boundary");
-    unavailable(c.model.type == ModelType::Nasch, "model.type", "the Nagel-Schreckenberg model (nasch)");
   }
 
   LoadedConfig loaded_;

@@ -12,6 +12,7 @@
 #include "convoy/digest.hpp"
 #include "convoy/h5/attribute.hpp"
 #include "convoy/h5/dataset.hpp"
+#include "convoy/io/velocity_planes.hpp"
 #include "convoy/packed_road.hpp"
 
 namespace fs = std::filesystem;
@@ -54,7 +55,7 @@ void writeRootColumn(const Comm& comm, hid_t file, const std::string& name, std:
   h5::writeDistributed(file, name, H5T_STD_I64LE, H5T_NATIVE_INT64, count, {0, comm.isRoot() ? count : 0}, data);
 }
 
-void writeFile(const Comm& comm, const std::string& path, const RoadSegment& road, const RunIdentity& identity,
+void writeFile(const Comm& comm, const std::string& path, const Road& road, const RunIdentity& identity,
                std::uint64_t hash, const CheckpointState& state, std::uint64_t digest, const h5::Settings& settings) {
   // Every rank must pass the same attribute values: the row count is rank 0's, shared.
   const std::uint64_t rows = std::stoull(comm.broadcastFromRoot(std::to_string(state.rows.size())));
@@ -63,7 +64,7 @@ void writeFile(const Comm& comm, const std::string& path, const RoadSegment& roa
   writeIdentity(file.get(), "checkpoint", identity);
   h5::writeAttribute(file.get(), "step", state.step);
   h5::writeAttribute(file.get(), "digest", digest);
-  h5::writeAttribute(file.get(), "encoding", kBitsEncoding);
+  h5::writeAttribute(file.get(), "encoding", roadEncoding(road));
   h5::writeAttribute(file.get(), "physics_hash", hash);
   h5::writeAttribute(file.get(), "timeseries_every", state.timeseriesEvery);
   h5::writeAttribute(file.get(), "timeseries_rows", rows);
@@ -74,6 +75,7 @@ void writeFile(const Comm& comm, const std::string& path, const RoadSegment& roa
   h5::writeAttribute(file.get(), "open_row_distance", state.openRow.distance);
   h5::writeDistributed(file.get(), "road", H5T_STD_U64LE, H5T_NATIVE_UINT64, packed::wordsFor(identity.cells),
                        {road.range().begin / packed::kCellsPerWord, road.words().size()}, road.words().data());
+  writeVelocityPlanes(comm, file.get(), road, identity.cells);
   writeRootColumn(comm, file.get(), "open_row_detector_counts", detectors, state.openRow.detectorCounts.data());
   {
     const RowColumns columns(state.rows);
@@ -168,7 +170,8 @@ std::uint64_t recomputeDigest(const Comm& comm, const std::string& path, std::ui
   const h5::OpenFile file = h5::openCollective(path, comm, h5::Settings{}, h5::Access::ReadOnly);
   const h5::Dataset road = h5::openDataset(file.get(), "road", path);
   h5::readDistributed(road, H5T_NATIVE_UINT64, {range.begin / packed::kCellsPerWord, words.size()}, words.data());
-  std::array<std::uint64_t, 1> sum{digest::partialSum(words, range)};
+  std::array<std::uint64_t, 1> sum{digest::partialSum(words, range) +
+                                   planesDigestPartialSum(comm, file.get(), path, range)};
   const bool paddingSet = !words.empty() && range.end == cells && (words.back() & ~packed::lastWordMask(cells)) != 0;
   if (paddingSet) sum[0] ^= 1;  // a damaged last word must not pass
   comm.sumInPlace(sum);
@@ -205,7 +208,7 @@ std::vector<std::string> listCheckpoints(const std::string& directory) {
   return paths;
 }
 
-CheckpointWrite writeCheckpoint(const Comm& comm, const std::string& directory, const RoadSegment& road,
+CheckpointWrite writeCheckpoint(const Comm& comm, const std::string& directory, const Road& road,
                                 const RunIdentity& identity, std::uint64_t physicsHash, const CheckpointState& state,
                                 std::uint64_t keep, const h5::Settings& settings) {
   const auto start = std::chrono::steady_clock::now();

@@ -11,6 +11,7 @@
 #include "convoy/h5/attribute.hpp"
 #include "convoy/h5/dataset.hpp"
 #include "convoy/h5/file.hpp"
+#include "convoy/io/velocity_planes.hpp"
 #include "convoy/packed_road.hpp"
 
 namespace convoy::io {
@@ -33,7 +34,8 @@ RoadCheck recomputeRoad(const Comm& comm, const h5::OpenFile& file, std::uint64_
   }
   h5::readDistributed(road, H5T_NATIVE_UINT64, {range.begin / packed::kCellsPerWord, words.size()}, words.data());
   // Bits set past the last cell are damage too: counted as cars, they make the count disagree.
-  std::array<std::uint64_t, 2> sums{packed::countCars(words), digest::partialSum(words, range)};
+  std::array<std::uint64_t, 2> sums{packed::countCars(words),
+                                    digest::partialSum(words, range) + planesDigestPartialSum(comm, file.get(), file.path, range)};
   comm.sumInPlace(sums);
   return {sums[0], digest::finish(sums[1], cells)};
 }

@@ -47,8 +47,9 @@ RoadFileInfo inspectOnRoot(const RoadFileRequest& request) {
     const h5::Datatype type = h5::storedType(road);
     const std::string at = where + ": dataset \"" + dataset + "\"";
     if (shape.size() != 1) throw InputError(at + " has " + std::to_string(shape.size()) + " dimensions; expected 1");
-    const bool packed = h5::hasAttribute(file.get(), "encoding") &&
-                        h5::readTextAttribute(file.get(), "encoding").rfind("bits-v1", 0) == 0;
+    // A convoy state file: /road is bit-packed in both encodings (nasch-bitplanes-v1 adds velocities).
+    const std::string encoding = h5::hasAttribute(file.get(), "encoding") ? h5::readTextAttribute(file.get(), "encoding") : "";
+    const bool packed = dataset == "road" && (encoding.rfind("bits-v1", 0) == 0 || encoding.rfind("nasch-bitplanes-v1", 0) == 0);
     if (packed) {
       const std::uint64_t cells = h5::readUnsignedAttribute(file.get(), "cells");
       if (cells == 0 || shape[0] != packed::wordsFor(cells) || H5Tget_class(type.get()) != H5T_INTEGER ||

@@ -127,7 +127,9 @@ def compare_spacetime(differences, reference_dir, candidate_dir, upto):
 def compare_state(differences, what, reference_path, candidate_path, datasets, attributes):
     with h5py.File(reference_path, "r") as reference, h5py.File(candidate_path, "r") as candidate:
         differences.attributes(what, reference, candidate, attributes)
-        for name in datasets:
+        # NaSch state files also hold the velocity bit-planes.
+        planes = [f"velocity/{name}" for name in reference["velocity"]] if "velocity" in reference else []
+        for name in datasets + planes:
             if name not in candidate:
                 differences.add(f"{what}: no dataset /{name}")
             else:

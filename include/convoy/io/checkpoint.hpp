@@ -16,7 +16,7 @@
 #include "convoy/flow_ledger.hpp"
 #include "convoy/h5/file.hpp"
 #include "convoy/io/run_identity.hpp"
-#include "convoy/road_segment.hpp"
+#include "convoy/road.hpp"
 
 namespace convoy::io {
 
@@ -37,7 +37,7 @@ struct CheckpointWrite {
 std::string checkpointFileName(std::uint64_t step);
 
 // Collective. Writes, verifies, renames, then prunes to the newest `keep` checkpoints.
-CheckpointWrite writeCheckpoint(const Comm& comm, const std::string& directory, const RoadSegment& road,
+CheckpointWrite writeCheckpoint(const Comm& comm, const std::string& directory, const Road& road,
                                 const RunIdentity& identity, std::uint64_t physicsHash, const CheckpointState& state,
                                 std::uint64_t keep,
                                 const h5::Settings& settings);

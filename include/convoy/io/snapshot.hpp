@@ -10,7 +10,7 @@
 #include "convoy/comm.hpp"
 #include "convoy/h5/file.hpp"
 #include "convoy/io/run_identity.hpp"
-#include "convoy/road_segment.hpp"
+#include "convoy/road.hpp"
 
 namespace convoy::io {
 
@@ -20,7 +20,7 @@ struct StateWrite {
 };
 
 // Collective. Writes `path` through a temporary name and renames it into place once complete.
-StateWrite writeSnapshot(const Comm& comm, const std::string& path, const RoadSegment& road,
+StateWrite writeSnapshot(const Comm& comm, const std::string& path, const Road& road,
                          const RunIdentity& identity, std::uint64_t step, std::uint64_t profileBins,
                          const h5::Settings& settings);
 
