@@ -144,8 +144,11 @@ std::vector<BadInputCase> badInputCases() {
                 {"config.yaml:15:12", "output.spacetime.width", "1048576"}),
 
       // Features this version does not have.
-      badConfig("NaschNotAvailable", replaced("  type: rule184", "  type: nasch"),
-                {"config.yaml:6:9", "model.type", "not available"}),
+      // The Nagel-Schreckenberg model's own keys.
+      badConfig("NaschVmaxZero", replaced("  type: rule184", "  type: nasch\n  vmax: 0"),
+                {"config.yaml:7:9", "model.vmax", "from 1 to 255"}),
+      badConfig("NaschBrakingAboveOne", replaced("  type: rule184", "  type: nasch\n  p_brake: 1.5"),
+                {"config.yaml:7:12", "model.p_brake", "1.5"}),
       badConfig("OpenBoundaryNotAvailable", replaced("  boundary: periodic", "  boundary: open"),
                 {"config.yaml:4:13", "road.boundary", "not available"}),
       // Snapshots with more density-profile bins than the road has cells.
@@ -292,6 +295,22 @@ TEST(BadInputMpi, ThreeRanksRefuseABadSetOnce) {
   EXPECT_EQ(result.exitStatus, 2) << result.describe();
   EXPECT_EQ(linesFrom(result.all(), "road.cels").size(), 1u) << result.describe();
   EXPECT_FALSE(std::filesystem::exists(work.path() / "out"));
+}
+
+// NaSch halos come from the neighbouring rank only, so every rank needs at least vmax cells: 130
+// cells are 3 words, and the third rank's word holds 2 cells.
+TEST(BadInputMpi, ThreeRanksRefuseAVmaxLongerThanARanksPartOfTheRoad) {
+  const TemporaryDirectory work;
+  writeFile(work.path() / "config.yaml", replaced("  type: rule184", "  type: nasch\n  vmax: 5"));
+  const CommandResult result =
+      runCommand(mpiConvoyCommand(3, {"run", "config.yaml", "--set", "road.cells=130"}), work.path(),
+                 std::chrono::seconds(60));
+  ASSERT_FALSE(result.timedOut) << result.describe();
+  EXPECT_EQ(result.exitStatus, 2) << result.describe();
+  EXPECT_EQ(countOccurrences(result.all(), "model.vmax = 5 needs every rank to own at least 5 cells"), 1u)
+      << result.describe();
+  EXPECT_NE(result.all().find("only 2"), std::string::npos) << result.describe();
+  EXPECT_TRUE(listTree(work.path()) == std::set<std::string>{"config.yaml"}) << "files appeared";
 }
 
 }  // namespace

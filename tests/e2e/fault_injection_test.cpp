@@ -6,7 +6,8 @@
 // a straight run of the same config, and no restart may ever have met a damaged checkpoint.
 //
 // The instants come from a seeded generator; the seed is printed, and CONVOY_FAULT_SEED=<seed>
-// repeats a sequence.
+// repeats a sequence. Both models are run: rule 184, and the Nagel-Schreckenberg model, whose
+// checkpoints also hold the velocities and whose braking depends on the step number.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/inotify.h>
@@ -27,9 +28,16 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr std::uint64_t kSteps = 60000;
-// A checkpoint every 1,500 steps (a few dozen a second), two kept.
-const std::string kFrequentCheckpoints = "checkpoint:\n  every_steps: 1500\n  keep: 2\n";
+// The two models: rule 184 (a checkpoint every 1,500 steps, a few dozen a second, two kept) and the
+// Nagel-Schreckenberg model, whose state also holds velocities (fewer, slower steps).
+struct FaultCase {
+  const char* name;
+  std::uint64_t steps;
+  std::string extraConfig;
+};
+const FaultCase kRule184{"Rule184", 60000, "checkpoint:\n  every_steps: 1500\n  keep: 2\n"};
+const FaultCase kNasch{"Nasch", 12000,
+                       "checkpoint:\n  every_steps: 300\n  keep: 2\nmodel:\n  type: nasch\n  vmax: 5\n  p_brake: 0.25\n"};
 constexpr int kKillsWanted = 30;
 // Kills that left a checkpoint half written (its .tmp file) wanted at least, to be sure that the
 // moment that matters most was hit.
@@ -94,7 +102,10 @@ struct Totals {
   int launches = 0;
 };
 
-TEST(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStraightRun) {
+class FaultInjection : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStraightRun) {
+  const FaultCase& model = GetParam();
   const std::uint64_t seed = chooseSeed();
   std::cout << "fault-injection seed " << seed << " (repeat with CONVOY_FAULT_SEED=" << seed << ")\n";
   ::testing::Test::RecordProperty("CONVOY_FAULT_SEED", std::to_string(seed));
@@ -102,7 +113,7 @@ TEST(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStraig
   auto uniform = [&](int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); };
 
   TemporaryDirectory work;
-  writeRestartConfig(work.path(), kSteps, kFrequentCheckpoints);
+  writeRestartConfig(work.path(), model.steps, model.extraConfig);
   const fs::path reference = work.path() / "straight";
   const StraightRun straight = runStraight(work.path(), reference);
   ASSERT_EQ(straight.result.exitStatus, 0) << straight.result.describe();
@@ -193,6 +204,9 @@ TEST(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStraig
   EXPECT_GE(totals.kills, kKillsWanted);
   EXPECT_GE(totals.midWriteKills, kMidWriteKillsWanted);
 }
+
+INSTANTIATE_TEST_SUITE_P(Models, FaultInjection, ::testing::Values(kRule184, kNasch),
+                         [](const ::testing::TestParamInfo<FaultCase>& param) { return std::string(param.param.name); });
 
 }  // namespace
 }  // namespace convoy::e2e
