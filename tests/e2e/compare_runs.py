@@ -15,6 +15,7 @@
       Damages a checkpoint the way a disk or a careless user might. MODE is one of
         truncate          keep the first half of the file
         flip-road         flip one bit of a word in the middle of /road, in the file's bytes
+        flip-velocity     the same in /velocity/bit_0 (a NaSch file)
         padding-bit       set a bit past the last cell in the last word of /road
         delete-attr:NAME  delete the root attribute NAME (with h5py)
 """
@@ -195,15 +196,16 @@ def corrupt(path, mode):
             del file.attrs[name]
         print(f"deleted attribute {name} of {path}")
         return 0
+    dataset = "velocity/bit_0" if mode == "flip-velocity" else "road"
     with h5py.File(path, "r") as file:
-        road = file["road"]
+        road = file[dataset]
         offset = road.id.get_offset()
         words = road.shape[0]
         cells = int(file.attrs["cells"])
     if offset is None:
-        print(f"{path}: /road is not stored contiguously; cannot find its bytes")
+        print(f"{path}: /{dataset} is not stored contiguously; cannot find its bytes")
         return 1
-    if mode == "flip-road":
+    if mode in ("flip-road", "flip-velocity"):
         word, bit = words // 2, 13
     elif mode == "padding-bit":
         if cells % 64 == 0:
@@ -219,7 +221,7 @@ def corrupt(path, mode):
         byte = file.read(1)[0]
         file.seek(position)
         file.write(bytes([byte ^ (1 << (bit % 8))]))
-    print(f"flipped bit {bit} of word {word} of /road in {path} (file offset {position})")
+    print(f"flipped bit {bit} of word {word} of /{dataset} in {path} (file offset {position})")
     return 0
 
 
