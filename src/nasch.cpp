@@ -174,62 +174,60 @@ std::uint64_t stepBlockFast(const BlockInput& in, const BlockOutput& out, std::u
   return distance;
 }
 
-// The 64 cells starting d cells after those of word j (d <= 64 H; the input reaches j + H).
-inline std::uint64_t cellsAhead(const std::uint64_t* words, std::uint64_t j, unsigned d) {
-  const std::uint64_t q = d / 64;
-  const unsigned s = d % 64;
-  if (s == 0) return words[j + q];
-  return (words[j + q] >> s) | (words[j + q + 1] << (64 - s));
-}
-
-// Any vmax (1 .. 255, H = ceil(vmax / 64)): the same rules with run-time loops. Kept simple; it is
-// the path for vmax > kFastVmax and a second implementation for the tests.
-std::uint64_t stepBlockGeneric(const BlockInput& in, const BlockOutput& out, std::uint64_t key,
-                               std::uint64_t threshold, unsigned vmax) {
+// Any vmax (1 .. 255, H = ceil(vmax / 64)): a loop over the cars, found by bit scans, each taking the
+// four rules in turn. The thermometer code of the fast kernels would cost vmax words per word; with
+// large vmax, cars are few per word. It is the path for vmax > kFastVmax, and the tests run it for
+// small vmax too, as a second implementation.
+std::uint64_t stepBlockCars(const BlockInput& in, const BlockOutput& out, std::uint64_t key, std::uint64_t threshold,
+                            unsigned vmax) {
   const unsigned planeCount = velocityPlanes(vmax);
   const std::uint64_t H = haloWords(vmax);
   const std::uint64_t n = out.words;
-  const std::uint64_t rows = n + H;
-  std::vector<std::uint64_t> moving((vmax + 1) * rows);  // moving[v * rows + j]
-  std::array<std::uint64_t, kMaxVmax + 2> level{};
-  std::array<std::uint64_t, kMaxPlanes> velocity{};
-  std::uint64_t distance = 0;
-  for (std::uint64_t j = 0; j < rows; ++j) {
-    const std::uint64_t cars = in.occupancy[j];
-    for (unsigned b = 0; b < planeCount; ++b) velocity[b] = in.planes[b][j];
-    std::uint64_t clear = kAllOnes;
-    for (unsigned d = 1; d <= vmax; ++d) {
-      clear &= ~cellsAhead(in.occupancy, j, d);
-      level[d] = atLeast(velocity.data(), planeCount, d - 1, cars) & clear;
-    }
-    level[vmax + 1] = 0;
-    level[0] = cars;
-    const std::uint64_t brakes = brakesOf(in, j, key, threshold);
-    const std::uint64_t counted = j < H ? 0 : (j + 1 == rows ? out.lastMask : kAllOnes);
-    for (unsigned d = 1; d <= vmax; ++d) {
-      level[d] &= ~brakes | level[d + 1];
-      distance += static_cast<std::uint64_t>(std::popcount(level[d] & counted));
-    }
-    for (unsigned v = 0; v <= vmax; ++v) moving[v * rows + j] = level[v] & ~level[v + 1];
-  }
   for (std::uint64_t i = 0; i < n; ++i) {
-    const std::uint64_t j = i + H;
-    std::uint64_t cars = moving[j];
-    velocity.fill(0);
-    for (unsigned v = 1; v <= vmax; ++v) {
-      const std::uint64_t q = v / 64;
-      const unsigned s = v % 64;
-      const std::uint64_t* row = &moving[v * rows];
-      const std::uint64_t landed = s == 0 ? row[j - q] : (row[j - q] << s) | (row[j - q - 1] >> (64 - s));
-      cars |= landed;
+    out.occupancy[i] = 0;
+    for (unsigned b = 0; b < planeCount; ++b) out.planes[b][i] = 0;
+  }
+  // 64 cells of the input from cell x on (the input has a word to spare after the last one read)
+  const auto cellsFrom = [&](std::uint64_t x) {
+    const std::uint64_t w = x / 64;
+    const unsigned offset = x % 64;
+    return offset == 0 ? in.occupancy[w] : (in.occupancy[w] >> offset) | (in.occupancy[w + 1] << (64 - offset));
+  };
+  const std::uint64_t firstOut = 64 * H;  // input cell of output cell 0
+  std::uint64_t distance = 0;
+  for (std::uint64_t j = 0; j < n + H; ++j) {
+    std::uint64_t cars = in.occupancy[j];
+    if (j + 1 == n + H) cars &= out.lastMask;  // cells past the ring's last are halo cells
+    if (cars == 0) continue;
+    const std::uint64_t brakes = brakesOf(in, j, key, threshold);
+    for (; cars != 0; cars &= cars - 1) {
+      const auto bit = static_cast<unsigned>(std::countr_zero(cars));
+      const std::uint64_t cell = 64 * j + bit;
+      if (cell + vmax < firstOut) continue;  // behind the block and too far back to reach it
+      unsigned v = 0;
+      for (unsigned b = 0; b < planeCount; ++b) v |= static_cast<unsigned>((in.planes[b][j] >> bit) & 1U) << b;
+      v = std::min(v + 1, vmax);                                   // 1. accelerate
+      for (std::uint64_t ahead = 0; ahead < v; ahead += 64) {      // 2. keep to the gap
+        const std::uint64_t occupied = cellsFrom(cell + 1 + ahead);
+        if (occupied != 0) {
+          v = static_cast<unsigned>(std::min<std::uint64_t>(v, ahead + static_cast<std::uint64_t>(std::countr_zero(occupied))));
+          break;
+        }
+      }
+      if (v > 0 && ((brakes >> bit) & 1U)) --v;                    // 3. brake at random
+      if (j >= H) distance += v;
+      const std::uint64_t target = cell + v;                        // 4. move
+      if (target < firstOut || target >= firstOut + 64 * n) continue;  // another block's
+      const std::uint64_t o = target - firstOut;
+      const std::uint64_t mask = std::uint64_t{1} << (o % 64);
+      out.occupancy[o / 64] |= mask;
       for (unsigned b = 0; b < planeCount; ++b) {
-        if ((v >> b) & 1U) velocity[b] |= landed;
+        if ((v >> b) & 1U) out.planes[b][o / 64] |= mask;
       }
     }
-    const std::uint64_t mask = i + 1 == n ? out.lastMask : kAllOnes;
-    out.occupancy[i] = cars & mask;
-    for (unsigned b = 0; b < planeCount; ++b) out.planes[b][i] = velocity[b] & mask;
   }
+  out.occupancy[n - 1] &= out.lastMask;
+  for (unsigned b = 0; b < planeCount; ++b) out.planes[b][n - 1] &= out.lastMask;
   return distance;
 }
 
@@ -249,7 +247,7 @@ std::uint64_t stepBlock(const BlockInput& in, const BlockOutput& out, std::uint6
   if (path == Path::Fast && model.vmax <= kFastVmax) {
     return kFastKernels[model.vmax - 1](in, out, key, model.brakeThreshold);
   }
-  return stepBlockGeneric(in, out, key, model.brakeThreshold, model.vmax);
+  return stepBlockCars(in, out, key, model.brakeThreshold, model.vmax);
 }
 
 // The segment with its halos as one sequence of words: word s (from -H) of layer l (0: occupancy,

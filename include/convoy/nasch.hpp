@@ -114,8 +114,8 @@ std::uint64_t velocitySum(ConstLayers road);
 }  // namespace convoy::nasch
 
 namespace convoy::nasch::detail {
-// stepSegment through the run-time-vmax path that vmax > 16 takes, for any vmax: the tests check the
-// code specialised for vmax <= 16 against it.
+// stepSegment through the path that vmax > 16 takes (a loop over cars found by bit scans), for any
+// vmax: the tests check the bit-sliced code specialised for vmax <= 16 against it.
 std::uint64_t stepSegmentGeneric(const Model& model, std::uint64_t step, const Segment& segment, ConstLayers old,
                                  ConstLayers leftHalo, ConstLayers rightHalo, Layers next);
 }  // namespace convoy::nasch::detail
