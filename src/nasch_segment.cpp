@@ -33,7 +33,10 @@ NaschSegment::NaschSegment(const Comm& comm, const Decomposition& decomposition,
       wholeRing_(!range_.empty() && decomposition.leftNeighbour(comm.rank()) == comm.rank()),
       current_(segment_.words, planes_),
       next_(segment_.words, planes_) {
-  if (!wholeRing_ && decomposition.fewestCells() < model_.vmax) {
+  // Every rank decides alike: halos are needed only when more than one rank owns cells (rank 0 always
+  // owns some, so it is its own neighbour exactly when it owns them all).
+  const bool oneOwner = decomposition.leftNeighbour(0) == 0;
+  if (!oneOwner && decomposition.fewestCells() < model_.vmax) {
     throw InputError("model.vmax = " + std::to_string(model_.vmax) + " needs every rank to own at least " +
                      std::to_string(model_.vmax) + " cells, but the road of " + std::to_string(decomposition.cells()) +
                      " cells on " + std::to_string(comm.size()) + " ranks leaves a rank only " +

@@ -32,7 +32,7 @@ struct AdjacentPairs {
   std::uint64_t gaps = 0;
 };
 
-AdjacentPairs adjacentPairs(const RoadSegment& road) {
+AdjacentPairs adjacentPairs(const Road& road) {
   AdjacentPairs pairs;
   const std::uint64_t cells = road.range().cells();
   for (std::uint64_t i = 0; i + 1 < cells; ++i) {

@@ -72,7 +72,7 @@ std::uint64_t expectRunMatchesReference(const Comm& comm, const Config& config, 
   EXPECT_EQ(summary.steps, config.run.steps);
 
   // Collective calls, made by every rank whatever the checks above found.
-  const RoadSegment& road = simulation.road();
+  const Road& road = simulation.road();
   EXPECT_EQ(mpitest::sumOverRanks(comm, packed::countCars(road.words())), cars) << "cars not conserved";
   EXPECT_EQ(road.globalCars(), cars);
   EXPECT_EQ(road.globalDigest(), expectedDigest);

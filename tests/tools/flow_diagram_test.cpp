@@ -125,11 +125,15 @@ TEST_F(FlowDiagram, RunDirectoriesAndFilesMayBeNamedOneByOneWithAGivenBurnIn) {
   }
 }
 
-TEST_F(FlowDiagram, RunsOfDifferentModelsAreRefusedAndUnknownModelsHaveNoExactCurve) {
+TEST_F(FlowDiagram, RunsOfDifferentModelsAreRefusedAndModelsWithoutAKnownCurveHaveNone) {
   const fs::path other = where() / "other" / "run";
   fs::create_directories(other);
   fs::copy_file(root() / "density_0.3" / "timeseries.h5", other / "timeseries.h5");
   fixture({"set-attribute", (other / "timeseries.h5").string(), "model", "nasch"}, where());
+  // NaSch at vmax 2, p_brake 0.25: no exact curve known.
+  fixture({"set-attribute", (other / "timeseries.h5").string(), "config",
+           "model:\n  type: nasch\n  vmax: 2\n  p_brake: 0.25\n"},
+          where());
 
   const CommandResult mixed = runFlow({"diagram", "campaign", "other/run"}, where());
   EXPECT_EQ(mixed.exitStatus, 2) << mixed.describe();

@@ -14,6 +14,17 @@
       "LENGTH COUNT" per jam length
   flow_fixtures.py transient TIMESERIES VALUE
       the number of leading rows up to and including the last row whose flow differs from VALUE
+  flow_fixtures.py nasch-snapshot OUT ROAD VMAX [--kind K] [--step N] [--cars N] [--p-brake P]
+                   [--planes B] [--drop-plane b] [--velocity-at CELL:V] [--encoding TEXT] [--no-planes-attribute]
+      a NaSch snapshot (nasch-bitplanes-v1): ROAD is a comma-separated list of cell values, -1 an empty
+      cell and v >= 0 a car of velocity v, "VALUE*COUNT" repeating a value; B planes (default
+      bit_width(VMAX)) /velocity/bit_b in /road's layout; the damage options write planes that disagree
+      with the road (--velocity-at sets a velocity whatever the cell holds, also past the last cell)
+  flow_fixtures.py nasch-jams SNAPSHOT
+      an independent count of a NaSch snapshot's jams from its planes (stopped: velocity 0), as for jams
+  flow_fixtures.py timeseries OUT MODEL CELLS CARS ROWS FLOW NOISE [--config YAML] [--every N] [--seed S]
+      a hand-made timeseries.h5: ROWS rows of flow FLOW plus Gaussian noise of standard deviation NOISE
+      (0: constant), mean_velocity = flow x cells / cars, step = (row + 1) x every
 """
 import json
 import sys
@@ -22,13 +33,30 @@ import h5py
 import numpy as np
 
 
-def write_identity(f, kind, cells, cars):
+def write_identity(f, kind, cells, cars, model="rule184", config="# written by tests/tools/flow_fixtures.py\n"):
     f.attrs["kind"] = kind
     f.attrs["convoy_version"] = "0.1.0"
-    f.attrs["config"] = "# written by tests/tools/flow_fixtures.py\n"
+    f.attrs["config"] = config
     f.attrs["cells"] = np.uint64(cells)
     f.attrs["cars"] = np.uint64(cars)
-    f.attrs["model"] = "rule184"
+    f.attrs["model"] = model
+
+
+def pack(bits):
+    """Cell i -> bit (i mod 64) of little-endian uint64 word i / 64 (docs/output.md)."""
+    words = (len(bits) + 63) // 64
+    padded = np.zeros(words * 64, dtype=np.uint8)
+    padded[:len(bits)] = bits
+    return np.frombuffer(np.packbits(padded, bitorder="little").tobytes(), dtype="<u8")
+
+
+def unpack(words, cells):
+    return np.unpackbits(np.asarray(words, dtype="<u8").view(np.uint8), bitorder="little")[:cells]
+
+
+def nasch_config(vmax, p_brake):
+    return ("# written by tests/tools/flow_fixtures.py\nroad:\n  cells: 0\nmodel:\n  type: nasch\n"
+            f"  vmax: {vmax}\n  p_brake: {p_brake}\n")
 
 
 def snapshot(args):
@@ -36,10 +64,7 @@ def snapshot(args):
     options = dict(zip(args[2::2], args[3::2]))
     bits = np.array([c == "1" for c in road], dtype=np.uint8)
     cells = len(bits)
-    words = (cells + 63) // 64
-    padded = np.zeros(words * 64, dtype=np.uint8)
-    padded[:cells] = bits
-    packed = np.frombuffer(np.packbits(padded, bitorder="little").tobytes(), dtype="<u8")
+    packed = pack(bits)
     with h5py.File(out, "w") as f:
         cars = int(options.get("--cars", int(bits.sum())))
         write_identity(f, options.get("--kind", "snapshot"), cells, cars)
@@ -89,27 +114,114 @@ def flatten(args):
 def jams(args):
     with h5py.File(args[0], "r") as f:
         cells = int(f.attrs["cells"])
-        road = np.unpackbits(f["road"][:].view(np.uint8), bitorder="little")[:cells].astype(bool)
+        road = unpack(f["road"][:], cells).astype(bool)
     cars = np.nonzero(road)[0]
     stopped = road[(cars + 1) % cells]  # the cell ahead holds a car
+    lengths = run_lengths(stopped)
+    print("cars", len(cars), "stopped", int(stopped.sum()), "jams", sum(lengths.values()))
+    for length in sorted(lengths):
+        print(length, lengths[length])
+
+
+def parse_road(text):
+    cells = []
+    for item in text.split(","):
+        value, _, count = item.partition("*")
+        cells.extend([int(value)] * (int(count) if count else 1))
+    return np.array(cells, dtype=np.int64)
+
+
+def nasch_snapshot(args):
+    out, road, vmax = args[0], parse_road(args[1]), int(args[2])
+    flags = {"--no-planes-attribute"}
+    options, drops, velocities, rest = {}, [], [], list(args[3:])
+    while rest:
+        key = rest.pop(0)
+        if key in flags:
+            options[key] = True
+        elif key == "--drop-plane":
+            drops.append(int(rest.pop(0)))
+        elif key == "--velocity-at":
+            cell, value = rest.pop(0).split(":")
+            velocities.append((int(cell), int(value)))
+        else:
+            options[key] = rest.pop(0)
+    cells = len(road)
+    occupied = road >= 0
+    planes = int(options.get("--planes", max(1, vmax.bit_length())))
+    velocity = np.where(occupied, road, 0)
+    words = (cells + 63) // 64
+    plane_bits = [np.zeros(words * 64, dtype=np.uint8) for _ in range(planes)]
+    for b in range(planes):
+        plane_bits[b][:cells] = (velocity >> b) & 1
+    for cell, value in velocities:
+        for b in range(planes):
+            plane_bits[b][cell] = (value >> b) & 1
+    with h5py.File(out, "w") as f:
+        cars = int(options.get("--cars", int(occupied.sum())))
+        write_identity(f, options.get("--kind", "snapshot"), cells, cars, "nasch",
+                       nasch_config(vmax, options.get("--p-brake", "0.25")))
+        f.attrs["step"] = np.uint64(int(options.get("--step", 0)))
+        f.attrs["digest"] = np.uint64(0)
+        f.attrs["encoding"] = options.get("--encoding", "nasch-bitplanes-v1: written by flow_fixtures.py")
+        if "--no-planes-attribute" not in options:
+            f.attrs["velocity_planes"] = np.uint64(planes)
+        f.create_dataset("road", data=pack(occupied.astype(np.uint8)), dtype="<u8")
+        for b in range(planes):
+            if b not in drops:
+                f.create_dataset(f"velocity/bit_{b}", data=pack(plane_bits[b]), dtype="<u8")
+
+
+def run_lengths(stopped):
+    """Jam lengths of cars in road order around the ring with their stopped flags."""
     lengths = {}
-    if len(cars) and stopped.all():
-        lengths[len(cars)] = 1
-    elif len(cars):
+    if len(stopped) and stopped.all():
+        lengths[len(stopped)] = 1
+    elif len(stopped):
         # Walk the cars in road order starting just after a moving car, so no jam is cut in two.
         start = int(np.nonzero(~stopped)[0][0]) + 1
         run = 0
-        for k in range(len(cars)):
-            if stopped[(start + k) % len(cars)]:
+        for k in range(len(stopped)):
+            if stopped[(start + k) % len(stopped)]:
                 run += 1
             elif run:
                 lengths[run] = lengths.get(run, 0) + 1
                 run = 0
         if run:
             lengths[run] = lengths.get(run, 0) + 1
+    return lengths
+
+
+def nasch_jams(args):
+    with h5py.File(args[0], "r") as f:
+        cells = int(f.attrs["cells"])
+        road = unpack(f["road"][:], cells).astype(bool)
+        velocity = np.zeros(cells, dtype=np.int64)
+        for b in range(int(f.attrs["velocity_planes"])):
+            velocity += unpack(f[f"velocity/bit_{b}"][:], cells).astype(np.int64) << b
+    cars = np.nonzero(road)[0]
+    stopped = velocity[cars] == 0
+    lengths = run_lengths(stopped)
     print("cars", len(cars), "stopped", int(stopped.sum()), "jams", sum(lengths.values()))
     for length in sorted(lengths):
         print(length, lengths[length])
+
+
+def timeseries(args):
+    out, model, cells, cars, rows = args[0], args[1], int(args[2]), int(args[3]), int(args[4])
+    flow_value, noise = float(args[5]), float(args[6])
+    options = dict(zip(args[7::2], args[8::2]))
+    every = int(options.get("--every", 1))
+    rng = np.random.default_rng(int(options.get("--seed", 1)))
+    flow = flow_value + (rng.normal(0.0, noise, rows) if noise > 0 else np.zeros(rows))
+    with h5py.File(out, "w") as f:
+        write_identity(f, "timeseries", cells, cars, model,
+                       options.get("--config", "# written by tests/tools/flow_fixtures.py\n"))
+        f.attrs["timeseries_every"] = np.uint64(every)
+        f["step"] = (np.arange(rows, dtype=np.int64) + 1) * every
+        f["flow"] = flow
+        f["mean_velocity"] = flow * cells / cars
+        f["distance"] = np.rint(flow * cells).astype(np.uint64)
 
 
 def transient(args):
@@ -121,7 +233,8 @@ def transient(args):
 
 if __name__ == "__main__":
     commands = {"snapshot": snapshot, "start-road": start_road, "no-kind": no_kind, "set-attribute": set_attribute,
-                "flatten": flatten, "jams": jams, "transient": transient}
+                "flatten": flatten, "jams": jams, "transient": transient,
+                "nasch-snapshot": nasch_snapshot, "nasch-jams": nasch_jams, "timeseries": timeseries}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](sys.argv[2:])

@@ -132,7 +132,8 @@ TEST(FlowJams, HandMadeRoadsGiveTheJamsWorkedOutByHand) {
   const CommandResult table = runFlow({"jams", "long.h5"}, directory.path());
   ASSERT_EQ(table.exitStatus, 0) << table.describe();
   const auto lines = splitTable(table.out);
-  const std::vector<std::string> summary{"long.h5", "17", "4493", "147", "140", "0.952381", "6", "23.3333", "129"};
+  const std::vector<std::string> summary{"long.h5", "17",  "4493", "147",  "140",     "0.952381",
+                                         "6",       "23.3333", "129", "cell", "ahead", "occupied"};
   const std::vector<std::string> longest{"129", "1", "129"};  // length, jams, cars in them
   EXPECT_NE(std::find(lines.begin(), lines.end(), summary), lines.end()) << table.out;
   EXPECT_NE(std::find(lines.begin(), lines.end(), longest), lines.end()) << table.out;
@@ -147,6 +148,11 @@ TEST(FlowJams, HandMadeRoadsGiveTheJamsWorkedOutByHand) {
   EXPECT_EQ(rows[4][0], "empty.h5");
   EXPECT_EQ(rows[4][5], "");  // no stopped fraction without cars
   EXPECT_EQ(rows[7][0], "total");
+  EXPECT_EQ(rows[0][11], "stopped_rule");
+  EXPECT_EQ(rows[3][11], "cell ahead occupied");
+  EXPECT_EQ(json.text("files/0/stopped_rule"), "cell ahead occupied");
+  EXPECT_EQ(json.text("files/0/model"), "rule184");
+  EXPECT_EQ(json.text("total/stopped_rule"), "cell ahead occupied");
 }
 
 TEST(FlowJams, RealSnapshotsAgreeWithACarByCarCount) {

@@ -372,15 +372,18 @@ TEST(Config, NaschKeysWithRule184AreWarningsNotErrors) {
 }
 
 TEST(Config, FeaturesNotAvailableYetAreRefused) {
-  for (const std::string setting : {"model.type=nasch", "road.boundary=open"}) {
-    SCOPED_TRACE(setting);
-    const std::string key = setting.substr(0, setting.find('='));
-    const auto problems = problemsOf(kMinimal, {setting});
-    EXPECT_TRUE(hasProblem(problems, {"--set " + setting + ": ", key, "not available"}));
-    EXPECT_TRUE(allPlaced(problems));
-  }
-  EXPECT_TRUE(hasProblem(problemsOf(kMinimal + "model:\n  type: nasch\n"),
-                         {"test.yaml:8:9: ", "model.type", "not available"}));
+  const std::string setting = "road.boundary=open";
+  const auto problems = problemsOf(kMinimal, {setting});
+  EXPECT_TRUE(hasProblem(problems, {"--set " + setting + ": ", "road.boundary", "not available"}));
+  EXPECT_TRUE(allPlaced(problems));
+}
+
+TEST(Config, NaschIsAcceptedWithItsKeys) {
+  const convoy::LoadedConfig loaded = convoy::parseConfig("test.yaml", kMinimal + "model:\n  type: nasch\n  vmax: 7\n  p_brake: 0.125\n", {});
+  EXPECT_EQ(loaded.config.model.type, convoy::ModelType::Nasch);
+  EXPECT_EQ(loaded.config.model.vmax, 7U);
+  EXPECT_EQ(loaded.config.model.pBrake, 0.125);
+  EXPECT_TRUE(loaded.warnings.empty()) << joined(loaded.warnings);
 }
 
 TEST(Config, CheckpointsAndWallTimeAreAccepted) {

@@ -29,14 +29,35 @@ std::optional<double> deviation(double flow, double error, std::optional<double>
 
 }  // namespace
 
-std::optional<double> exactFlow(const std::string& model, std::uint64_t cells, std::uint64_t cars) {
-  if (model != "rule184" || cells == 0) return std::nullopt;
-  // min(d, 1 - d) from the integers, so that 1 - d carries no rounding of its own.
-  return static_cast<double>(std::min(cars, cells - cars)) / static_cast<double>(cells);
+std::optional<double> exactFlow(const std::string& model, const std::optional<NaschParameters>& nasch,
+                                std::uint64_t cells, std::uint64_t cars) {
+  if (cells == 0 || cars > cells) return std::nullopt;
+  const double n = static_cast<double>(cells);
+  if (model == "rule184") {
+    // min(d, 1 - d) from the integers, so that 1 - d carries no rounding of its own.
+    return static_cast<double>(std::min(cars, cells - cars)) / n;
+  }
+  if (model != "nasch" || !nasch) return std::nullopt;
+  if (nasch->pBrake == 0.0) {
+    // Deterministic: every car at vmax below density 1 / (vmax + 1), above it the gaps move (1 - d).
+    // From the integers, as for rule 184 (the comparison cannot overflow).
+    const std::uint64_t moved = cars <= (cells - cars) / nasch->vmax ? nasch->vmax * cars : cells - cars;
+    return static_cast<double>(moved) / n;  // cells moved per step over cells
+  }
+  if (nasch->vmax == 1) {
+    const double d = static_cast<double>(cars) / n;
+    const double holes = static_cast<double>(cells - cars) / n;  // 1 - d without rounding of its own
+    const double q = 1.0 - nasch->pBrake;
+    return (1.0 - std::sqrt(1.0 - 4.0 * q * d * holes)) / 2.0;
+  }
+  return std::nullopt;
 }
 
-std::optional<std::string> exactCurveName(const std::string& model) {
+std::optional<std::string> exactCurveName(const std::string& model, const std::optional<NaschParameters>& nasch) {
   if (model == "rule184") return std::string("min(density, 1 - density)");
+  if (model != "nasch" || !nasch) return std::nullopt;
+  if (nasch->pBrake == 0.0) return "min(vmax d, 1 - d), vmax = " + std::to_string(nasch->vmax);
+  if (nasch->vmax == 1) return "(1 - sqrt(1 - 4 q d (1 - d))) / 2, q = " + plainNumber(1.0 - nasch->pBrake);
   return std::nullopt;
 }
 
@@ -78,6 +99,7 @@ std::vector<RunLocation> findRuns(const std::vector<std::string>& arguments, std
 Diagram computeDiagram(const std::vector<RunLocation>& runs, std::optional<std::uint64_t> burnInSteps) {
   // First only the files' identities (cheap): bad files and mixed models are refused before any statistics.
   std::map<std::string, std::vector<std::string>> runsOfModel;
+  std::vector<std::pair<NaschParameters, std::vector<std::string>>> runsOfParameters;  // NaSch runs, in order met
   std::vector<std::string> problems;
   const auto collect = [&](const InputError& error) {
     // Every bad run is reported in one go, not one per attempt.
@@ -88,6 +110,15 @@ Diagram computeDiagram(const std::vector<RunLocation>& runs, std::optional<std::
       const ConvoyFile file = openConvoyFile(run.timeseries, {"timeseries"},
                                              "a fundamental diagram needs run directories or their timeseries.h5");
       runsOfModel[file.model].push_back(run.directory);
+      if (const std::optional<NaschParameters> parameters = naschParametersOf(file)) {
+        const auto same = std::find_if(runsOfParameters.begin(), runsOfParameters.end(),
+                                       [&](const auto& entry) { return entry.first == *parameters; });
+        if (same == runsOfParameters.end()) {
+          runsOfParameters.push_back({*parameters, {run.directory}});
+        } else {
+          same->second.push_back(run.directory);
+        }
+      }
     } catch (const InputError& error) {
       collect(error);
     }
@@ -102,6 +133,17 @@ Diagram computeDiagram(const std::vector<RunLocation>& runs, std::optional<std::
     throw InputError("the runs are of " + std::to_string(runsOfModel.size()) + " different models (" + list +
                      "); a fundamental diagram compares runs of one model: give each model's runs separately");
   }
+  if (runsOfParameters.size() > 1) {
+    std::string list;
+    for (const auto& [parameters, directories] : runsOfParameters) {
+      list += (list.empty() ? "" : "; ") + describe(parameters) + ": " + std::to_string(directories.size()) +
+              " run(s), e.g. " + directories.front();
+    }
+    throw InputError("the nasch runs have " + std::to_string(runsOfParameters.size()) +
+                     " different parameter sets (" + list +
+                     "); a fundamental diagram compares runs of one model: give the runs of each vmax and p_brake "
+                     "separately");
+  }
   std::vector<RunStatistics> statistics;
   for (const auto& run : runs) {
     try {
@@ -114,7 +156,8 @@ Diagram computeDiagram(const std::vector<RunLocation>& runs, std::optional<std::
 
   Diagram diagram;
   diagram.model = runsOfModel.empty() ? "" : runsOfModel.begin()->first;
-  diagram.exactCurve = exactCurveName(diagram.model);
+  if (!runsOfParameters.empty()) diagram.nasch = runsOfParameters.front().first;
+  diagram.exactCurve = exactCurveName(diagram.model, diagram.nasch);
   for (std::size_t index = 0; index < statistics.size(); ++index) {
     const RunStatistics& run = statistics[index];
     const analysis::Estimate& flow = run.quantities.at(0).estimate;
@@ -130,7 +173,7 @@ Diagram computeDiagram(const std::vector<RunLocation>& runs, std::optional<std::
     row.velocityError = velocity.standardError();
     row.stepsUsed = flow.samples * run.every;
     row.burnInSteps = run.burnIn.steps;
-    row.exactFlow = exactFlow(run.model, run.cells, run.cars);
+    row.exactFlow = exactFlow(run.model, diagram.nasch, run.cells, run.cars);
     row.deviationSigmas = deviation(row.flow, row.flowError, row.exactFlow);
     diagram.rows.push_back(std::move(row));
     diagram.warnings.insert(diagram.warnings.end(), run.warnings.begin(), run.warnings.end());

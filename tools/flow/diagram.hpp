@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "model_parameters.hpp"
+
 namespace convoy::flow {
 
 // A run found among the command's arguments.
@@ -37,16 +39,22 @@ struct DiagramRow {
 
 struct Diagram {
   std::string model;
+  std::optional<NaschParameters> nasch;   // the runs' vmax and p_brake (NaSch only)
   std::optional<std::string> exactCurve;  // e.g. "min(density, 1 - density)"
   std::vector<DiagramRow> rows;           // sorted by density
   std::vector<std::string> warnings;
 };
 
-// The exact flow of `model` at cars / cells, if known (rule 184: min(d, 1 - d), in exact arithmetic).
-std::optional<double> exactFlow(const std::string& model, std::uint64_t cells, std::uint64_t cars);
-std::optional<std::string> exactCurveName(const std::string& model);
+// The exact flow of `model` at cars / cells, if known: rule 184 min(d, 1 - d) (in exact arithmetic);
+// NaSch with vmax = 1 (1 - sqrt(1 - 4 q d (1 - d))) / 2, q = 1 - p_brake; NaSch with p_brake = 0
+// min(vmax d, 1 - d) (in exact arithmetic). `nasch` is required for model "nasch".
+std::optional<double> exactFlow(const std::string& model, const std::optional<NaschParameters>& nasch,
+                                std::uint64_t cells, std::uint64_t cars);
+// The curve's formula with the parameters' values, e.g. "(1 - sqrt(1 - 4 q d (1 - d))) / 2, q = 0.75".
+std::optional<std::string> exactCurveName(const std::string& model, const std::optional<NaschParameters>& nasch);
 
-// Throws InputError if the runs are of different models (one diagram, one model).
+// Throws InputError if the runs are of different models, or NaSch runs of different vmax or p_brake
+// (one diagram, one model).
 Diagram computeDiagram(const std::vector<RunLocation>& runs, std::optional<std::uint64_t> burnInSteps);
 
 }  // namespace convoy::flow

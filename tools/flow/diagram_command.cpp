@@ -10,6 +10,15 @@ void writeJson(const Diagram& diagram, std::ostream& out) {
   json.beginObject();
   json.field("command", "diagram");
   json.field("model", diagram.model);
+  if (diagram.nasch) {
+    json.field("vmax", diagram.nasch->vmax);
+    json.field("p_brake", diagram.nasch->pBrake);
+  } else {
+    json.key("vmax");
+    json.null();
+    json.key("p_brake");
+    json.null();
+  }
   if (diagram.exactCurve) {
     json.field("exact_curve", *diagram.exactCurve);
   } else {
@@ -54,7 +63,8 @@ void writeCsv(const Diagram& diagram, std::ostream& out) {
 }
 
 void writeTable(const Diagram& diagram, std::ostream& out) {
-  out << "model " << diagram.model << "; exact curve: "
+  out << "model " << diagram.model << (diagram.nasch ? " (" + describe(*diagram.nasch) + ")" : std::string())
+      << "; exact curve: "
       << (diagram.exactCurve ? "flow = " + *diagram.exactCurve : std::string("none known")) << "\n\n";
   Table table({"directory", "density", "cells", "cars", "flow", "flow error", "velocity", "velocity error", "steps used",
                "burn-in steps", "exact flow", "deviation (sigmas)"});

@@ -18,6 +18,17 @@ void writeLengths(JsonWriter& json, const JamSummary& jams) {
   json.endArray();
 }
 
+// The rule shared by every file, or "mixed" (rule-184 and NaSch snapshots in one call).
+std::string commonRule(const std::vector<FileJams>& files) {
+  std::string rule;
+  for (const auto& file : files) {
+    const std::string text = stoppedRuleText(file.rule);
+    if (!rule.empty() && rule != text) return "mixed";
+    rule = text;
+  }
+  return rule;
+}
+
 void writeJson(const std::vector<FileJams>& files, const JamSummary& total, std::ostream& out) {
   JsonWriter json(out);
   json.beginObject();
@@ -37,6 +48,8 @@ void writeJson(const std::vector<FileJams>& files, const JamSummary& total, std:
     json.field("mean_jam_length", file.jams.meanJamLength());
     json.field("largest_jam", file.jams.largestJam);
     writeLengths(json, file.jams);
+    json.field("model", file.model);
+    json.field("stopped_rule", stoppedRuleText(file.rule));
     json.endObject();
   }
   json.endArray();
@@ -49,6 +62,7 @@ void writeJson(const std::vector<FileJams>& files, const JamSummary& total, std:
   json.field("mean_jam_length", total.meanJamLength());
   json.field("largest_jam", total.largestJam);
   writeLengths(json, total);
+  json.field("stopped_rule", commonRule(files));
   json.endObject();
   json.endObject();
   json.finish();
@@ -60,8 +74,9 @@ std::string optionalFull(const std::optional<double>& value) { return value ? fu
 // count); the totals follow with file "total".
 void writeCsv(const std::vector<FileJams>& files, const JamSummary& total, std::ostream& out) {
   Table table({"file", "step", "cells", "cars", "stopped_cars", "stopped_fraction", "jams", "mean_jam_length",
-               "largest_jam", "jam_length", "jam_count"});
-  const auto addRows = [&](const std::string& name, const std::string& step, const JamSummary& jams) {
+               "largest_jam", "jam_length", "jam_count", "stopped_rule"});
+  const auto addRows = [&](const std::string& name, const std::string& step, const JamSummary& jams,
+                           const std::string& rule) {
     std::vector<std::string> summary{name,
                                      step,
                                      std::to_string(jams.cells),
@@ -73,17 +88,17 @@ void writeCsv(const std::vector<FileJams>& files, const JamSummary& total, std::
                                      std::to_string(jams.largestJam)};
     if (jams.jamLengths.empty()) {
       std::vector<std::string> row = summary;
-      row.insert(row.end(), {"", ""});
+      row.insert(row.end(), {"", "", rule});
       table.addRow(std::move(row));
     }
     for (const auto& [length, count] : jams.jamLengths) {
       std::vector<std::string> row = summary;
-      row.insert(row.end(), {std::to_string(length), std::to_string(count)});
+      row.insert(row.end(), {std::to_string(length), std::to_string(count), rule});
       table.addRow(std::move(row));
     }
   };
-  for (const auto& file : files) addRows(file.path, std::to_string(file.step), file.jams);
-  addRows("total", "", total);
+  for (const auto& file : files) addRows(file.path, std::to_string(file.step), file.jams, stoppedRuleText(file.rule));
+  addRows("total", "", total, commonRule(files));
   table.writeCsv(out);
 }
 
@@ -91,14 +106,15 @@ std::string optionalShort(const std::optional<double>& value) { return value ? s
 
 void writeTable(const std::vector<FileJams>& files, const JamSummary& total, std::ostream& out) {
   Table table({"file", "step", "cells", "cars", "stopped cars", "stopped fraction", "jams", "mean jam length",
-               "largest jam"});
-  const auto addRow = [&](const std::string& name, const std::string& step, const JamSummary& jams) {
+               "largest jam", "stopped when"});
+  const auto addRow = [&](const std::string& name, const std::string& step, const JamSummary& jams,
+                          const std::string& rule) {
     table.addRow({name, step, std::to_string(jams.cells), std::to_string(jams.cars), std::to_string(jams.stoppedCars),
                   optionalShort(jams.stoppedFraction()), std::to_string(jams.jams), optionalShort(jams.meanJamLength()),
-                  std::to_string(jams.largestJam)});
+                  std::to_string(jams.largestJam), rule});
   };
-  for (const auto& file : files) addRow(file.path, std::to_string(file.step), file.jams);
-  if (files.size() > 1) addRow("total", "-", total);
+  for (const auto& file : files) addRow(file.path, std::to_string(file.step), file.jams, stoppedRuleText(file.rule));
+  if (files.size() > 1) addRow("total", "-", total, commonRule(files));
   table.writeAligned(out);
   out << "\njam lengths" << (files.size() > 1 ? " (all files)" : "") << ":\n";
   Table lengths({"length (cars)", "jams", "cars in them"});
