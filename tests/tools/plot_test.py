@@ -311,6 +311,31 @@ class DiagramFigure(PlotTestCase):
             self.assertEqual(stream.read().split("\n"), ["diagram", *runs, "--json"])
 
 
+class NaschExactCurves(unittest.TestCase):
+    """The NaSch curve texts of convoy-flow are turned into the right functions (the formulas are
+    written out here again, from the issue and docs/analysis.md)."""
+
+    def setUp(self):
+        sys.path.insert(0, os.path.dirname(PLOT))
+        from convoyplot import diagram  # noqa: E402
+        self.diagram = diagram
+
+    def test_deterministic_curve(self):
+        flow, label, _ = self.diagram.nasch_curve("min(vmax d, 1 - d), vmax = 5")
+        for d in (0.05, 1 / 6, 0.3, 0.9):
+            self.assertAlmostEqual(float(flow(np.array(d))), min(5 * d, 1 - d), places=12)
+        self.assertIn("5", label)
+
+    def test_vmax_one_curve(self):
+        flow, _, _ = self.diagram.nasch_curve("(1 - sqrt(1 - 4 q d (1 - d))) / 2, q = 0.75")
+        for d in (0.1, 0.5, 0.8):
+            self.assertAlmostEqual(float(flow(np.array(d))), (1 - math.sqrt(1 - 3 * d * (1 - d))) / 2, places=12)
+
+    def test_unknown_curve(self):
+        self.assertIsNone(self.diagram.nasch_curve("min(density, 1 - density)"))
+        self.assertIsNone(self.diagram.nasch_curve("something else"))
+
+
 class SpacetimeFigure(PlotTestCase):
     def test_subsampled_wrapping_window(self):
         data = write_spacetime(self.path("spacetime.h5"))

@@ -1,6 +1,7 @@
 """convoy-plot diagram: the fundamental diagram (flow against density) of `convoy-flow diagram --json`."""
 
 import os
+import re
 
 import numpy as np
 
@@ -14,6 +15,21 @@ EXACT_CURVES = {
                                   "exact: v = min(1, (1 − ρ) / ρ)"),
 }
 MARKERS = "osD^v<>ph*"
+
+
+def nasch_curve(curve):
+    """The Nagel-Schreckenberg curves convoy-flow names with their parameters filled in, or None."""
+    deterministic = re.fullmatch(r"min\(vmax d, 1 - d\), vmax = (\d+)", curve)
+    if deterministic:
+        vmax = int(deterministic.group(1))
+        return (lambda d: np.minimum(vmax * d, 1 - d), f"exact: J = min({vmax}ρ, 1 − ρ)",
+                f"exact: v = min({vmax}, (1 − ρ) / ρ)")
+    single_speed = re.fullmatch(r"\(1 - sqrt\(1 - 4 q d \(1 - d\)\)\) / 2, q = ([0-9.eE+-]+)", curve)
+    if single_speed:
+        q = float(single_speed.group(1))
+        return (lambda d: (1 - np.sqrt(1 - 4 * q * d * (1 - d))) / 2, f"exact (vmax 1): J = (1 − √(1 − 4·{q:g}ρ(1 − ρ)))/2",
+                "exact (vmax 1): v = J / ρ")
+    return None
 
 
 def add_parser(subparsers):
@@ -116,8 +132,9 @@ def run(args):
 
 
 def draw_exact(flow_axes, velocity_axes, curve, runs, subject):
-    if curve in EXACT_CURVES:
-        formula, label, velocity_label = EXACT_CURVES[curve]
+    known = EXACT_CURVES.get(curve) or nasch_curve(curve)
+    if known:
+        formula, label, velocity_label = known
         density = np.linspace(0, 1, 1001)
         flow = formula(density)
         flow_axes.plot(density, flow, color="black", linewidth=1, label=label, zorder=1)
