@@ -64,7 +64,8 @@ __attribute__((target("avx2"))) std::uint64_t stepWordsAvx2(const std::uint64_t*
       const __m256i word = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
       const __m256i before = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i - 1));
       const __m256i after = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i + 1));
-      const __m256i left = _mm256_or_si256(_mm256_slli_epi64(word, 1), _mm256_srli_epi64(before, 63));
+      // word + word is word << 1 on any vector ALU port, leaving the shift ports to the other shifts.
+      const __m256i left = _mm256_or_si256(_mm256_add_epi64(word, word), _mm256_srli_epi64(before, 63));
       const __m256i right = _mm256_or_si256(_mm256_srli_epi64(word, 1), _mm256_slli_epi64(after, 63));
       const __m256i next = _mm256_or_si256(_mm256_andnot_si256(word, left), _mm256_and_si256(word, right));
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), next);
