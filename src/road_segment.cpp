@@ -59,6 +59,7 @@ void RoadSegment::advance(std::uint64_t steps, std::span<const LocalDetector> de
   plan.steps = steps;
   plan.tileWords = options_.tileWords;
   plan.probes = probes_;
+  plan.isa = options_.isa;
   rule184::advancePacked(plan, current_, next_, {}, {}, moves, arrivals, rule184::Tiles::Interior);
   pending.wait();
   rule184::advancePacked(plan, current_, next_, fromLeft_, fromRight_, moves, arrivals, rule184::Tiles::Boundary);

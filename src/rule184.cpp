@@ -44,41 +44,81 @@ std::uint64_t stepWordsScalar(const std::uint64_t* in, std::uint64_t* out, std::
 
 #ifdef CONVOY_X86_VARIANTS
 // AVX2 (ARCHER2's EPYC 7742 has it; it has no AVX-512): four words per vector, the neighbours' edge
-// bits from unaligned loads one word either side. AVX2 has no popcount, so the moving cars are counted
-// per byte with a 16-entry table (vpshufb on each nibble), summed in bytes over a few vectors and
-// widened to 64 bits with vpsadbw.
-__attribute__((target("avx2"))) std::uint64_t stepWordsAvx2(const std::uint64_t* in, std::uint64_t* out,
-                                                            std::uint64_t words) {
+// bits from unaligned loads one word either side. AVX2 has no popcount. The moving cars of 16 vectors
+// are added up bit-sliced with carry-save adders (Harley-Seal: five logic operations per vector), and
+// only the 16s, and at the end the 8s, 4s, 2s and 1s, are counted per byte with a 16-entry table
+// (vpshufb on each nibble) and widened to 64 bits with vpsadbw.
+#define CONVOY_AVX2 __attribute__((target("avx2"))) inline
+
+// One step of the four words at in[0..3] into out[0..3]; returns their moving cars.
+CONVOY_AVX2 __m256i stepVectorAvx2(const std::uint64_t* in, std::uint64_t* out) {
+  const __m256i word = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
+  const __m256i before = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in - 1));
+  const __m256i after = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + 1));
+  // word + word is word << 1 on any vector ALU port, leaving the shift ports to the other shifts.
+  const __m256i left = _mm256_or_si256(_mm256_add_epi64(word, word), _mm256_srli_epi64(before, 63));
+  const __m256i right = _mm256_or_si256(_mm256_srli_epi64(word, 1), _mm256_slli_epi64(after, 63));
+  const __m256i next = _mm256_or_si256(_mm256_andnot_si256(word, left), _mm256_and_si256(word, right));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), next);
+  return _mm256_andnot_si256(right, word);
+}
+
+// Set bits per 64-bit lane.
+CONVOY_AVX2 __m256i popcountAvx2(__m256i bits) {
   const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,  //
                                          0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
   const __m256i nibble = _mm256_set1_epi8(0x0f);
-  const __m256i zero = _mm256_setzero_si256();
-  __m256i total = zero;
+  const __m256i low = _mm256_shuffle_epi8(table, _mm256_and_si256(bits, nibble));
+  const __m256i high = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(bits, 4), nibble));
+  return _mm256_sad_epu8(_mm256_add_epi8(low, high), _mm256_setzero_si256());
+}
+
+// Carry-save adder: a + b + c = 2 * carry + sum, bitwise.
+CONVOY_AVX2 void carrySave(__m256i& carry, __m256i& sum, __m256i a, __m256i b, __m256i c) {
+  const __m256i half = _mm256_xor_si256(a, b);
+  carry = _mm256_or_si256(_mm256_and_si256(a, b), _mm256_and_si256(half, c));
+  sum = _mm256_xor_si256(half, c);
+}
+
+__attribute__((target("avx2"))) std::uint64_t stepWordsAvx2(const std::uint64_t* in, std::uint64_t* out,
+                                                            std::uint64_t words) {
+  __m256i total = _mm256_setzero_si256();  // sixteens, then everything
+  __m256i ones = _mm256_setzero_si256();
+  __m256i twos = ones, fours = ones, eights = ones;
+  __m256i twosA, twosB, foursA, foursB, eightsA, eightsB, sixteens;
   std::uint64_t i = 0;
-  // At most 8 moving cars per byte per vector: 31 vectors fit a byte's 255.
-  constexpr std::uint64_t kVectorsPerSum = 31;
-  while (i + 4 <= words) {
-    __m256i bytes = zero;
-    const std::uint64_t end = std::min(words, i + 4 * kVectorsPerSum);
-    for (; i + 4 <= end; i += 4) {
-      const __m256i word = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
-      const __m256i before = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i - 1));
-      const __m256i after = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i + 1));
-      const __m256i left = _mm256_or_si256(_mm256_slli_epi64(word, 1), _mm256_srli_epi64(before, 63));
-      const __m256i right = _mm256_or_si256(_mm256_srli_epi64(word, 1), _mm256_slli_epi64(after, 63));
-      const __m256i next = _mm256_or_si256(_mm256_andnot_si256(word, left), _mm256_and_si256(word, right));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), next);
-      const __m256i moved = _mm256_andnot_si256(right, word);
-      const __m256i low = _mm256_shuffle_epi8(table, _mm256_and_si256(moved, nibble));
-      const __m256i high = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(moved, 4), nibble));
-      bytes = _mm256_add_epi8(bytes, _mm256_add_epi8(low, high));
-    }
-    total = _mm256_add_epi64(total, _mm256_sad_epu8(bytes, zero));
+// The k-th vector of this block of 16 (a macro: a lambda would not inherit the avx2 target).
+#define moved(k) stepVectorAvx2(in + i + 4 * (k), out + i + 4 * (k))
+  for (; i + 64 <= words; i += 64) {
+    carrySave(twosA, ones, ones, moved(0), moved(1));
+    carrySave(twosB, ones, ones, moved(2), moved(3));
+    carrySave(foursA, twos, twos, twosA, twosB);
+    carrySave(twosA, ones, ones, moved(4), moved(5));
+    carrySave(twosB, ones, ones, moved(6), moved(7));
+    carrySave(foursB, twos, twos, twosA, twosB);
+    carrySave(eightsA, fours, fours, foursA, foursB);
+    carrySave(twosA, ones, ones, moved(8), moved(9));
+    carrySave(twosB, ones, ones, moved(10), moved(11));
+    carrySave(foursA, twos, twos, twosA, twosB);
+    carrySave(twosA, ones, ones, moved(12), moved(13));
+    carrySave(twosB, ones, ones, moved(14), moved(15));
+    carrySave(foursB, twos, twos, twosA, twosB);
+    carrySave(eightsB, fours, fours, foursA, foursB);
+    carrySave(sixteens, eights, eights, eightsA, eightsB);
+    total = _mm256_add_epi64(total, popcountAvx2(sixteens));
   }
+#undef moved
+  total = _mm256_slli_epi64(total, 4);
+  total = _mm256_add_epi64(total, _mm256_slli_epi64(popcountAvx2(eights), 3));
+  total = _mm256_add_epi64(total, _mm256_slli_epi64(popcountAvx2(fours), 2));
+  total = _mm256_add_epi64(total, _mm256_slli_epi64(popcountAvx2(twos), 1));
+  total = _mm256_add_epi64(total, popcountAvx2(ones));
+  for (; i + 4 <= words; i += 4) total = _mm256_add_epi64(total, popcountAvx2(stepVectorAvx2(in + i, out + i)));
   alignas(32) std::uint64_t lanes[4];
   _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), total);
   return lanes[0] + lanes[1] + lanes[2] + lanes[3] + stepWordsScalar(in + i, out + i, words - i);
 }
+#undef CONVOY_AVX2
 
 // AVX-512 with VPOPCNTDQ (Ice Lake and later, Zen 4): eight words per vector and a popcount per lane.
 // GCC 12's AVX-512 headers trip its own uninitialised-value warnings (GCC bug 105593).

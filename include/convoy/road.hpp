@@ -11,6 +11,7 @@
 #include "convoy/comm.hpp"
 #include "convoy/config.hpp"
 #include "convoy/decomposition.hpp"
+#include "convoy/rule184.hpp"
 
 namespace convoy {
 
@@ -27,6 +28,7 @@ struct LocalDetector {
 struct RoadOptions {
   std::uint64_t haloWords = 4;
   std::uint64_t tileWords = 1024;
+  rule184::Isa isa = rule184::Isa::Best;  // the kernel variant (tests run each)
 };
 
 class Road {

@@ -98,6 +98,21 @@ void expectAdvancesFollowReference(const Comm& comm, const ByteRoad& initial, Ro
   EXPECT_EQ(road.exchanges(), road.range().empty() ? 0u : advances);
 }
 
+// Halo depths and tiles that divide nothing, the default ones, and every kernel variant this CPU
+// runs (the scalar fallback always).
+std::vector<RoadOptions> optionsToTry() {
+  std::vector<RoadOptions> options{{1, 1}, {2, 3}, {3, 7}, {4, 1024}};
+  for (const rule184::Isa isa : {rule184::Isa::Scalar, rule184::Isa::Avx2, rule184::Isa::Avx512}) {
+    if (rule184::available(isa)) options.push_back({3, 5, isa});
+  }
+  return options;
+}
+
+std::string describe(const RoadOptions& options) {
+  return "halo words " + std::to_string(options.haloWords) + ", tile words " + std::to_string(options.tileWords) +
+         ", kernel " + std::string(rule184::nameOf(options.isa));
+}
+
 std::vector<std::uint64_t> roadLengths(int ranks) {
   const auto r = static_cast<std::uint64_t>(ranks);
   // Tiny roads (ranks owning nothing or a partial word), a last rank owning one cell, parts shorter
@@ -109,9 +124,8 @@ TEST(MPI, DeepHaloAdvancesFollowTheReferenceKernel) {
   mpitest::silenceLogs();
   const Comm comm = Comm::world();
   for (const std::uint64_t cells : roadLengths(comm.size())) {
-    for (const RoadOptions options : {RoadOptions{1, 1}, RoadOptions{2, 3}, RoadOptions{3, 7}, RoadOptions{4, 1024}}) {
-      SCOPED_TRACE("cells " + std::to_string(cells) + ", halo words " + std::to_string(options.haloWords) +
-                   ", tile words " + std::to_string(options.tileWords) + ", " + std::to_string(comm.size()) +
+    for (const RoadOptions options : optionsToTry()) {
+      SCOPED_TRACE("cells " + std::to_string(cells) + ", " + describe(options) + ", " + std::to_string(comm.size()) +
                    " ranks");
       const ByteRoad initial = mpitest::randomByteRoad(cells, 0.52, 5743 + cells);
       // Full-depth advances, single steps, and lengths that divide nothing.
@@ -127,9 +141,8 @@ TEST(MPI, SimulationWithDeepHalosMatchesReference) {
   mpitest::silenceLogs();
   const Comm comm = Comm::world();
   for (const std::uint64_t cells : {std::uint64_t{65}, std::uint64_t{4099}, std::uint64_t{100'003}}) {
-    for (const RoadOptions options : {RoadOptions{1, 2}, RoadOptions{3, 5}, RoadOptions{4, 1024}}) {
-      SCOPED_TRACE("cells " + std::to_string(cells) + ", halo words " + std::to_string(options.haloWords) +
-                   ", tile words " + std::to_string(options.tileWords));
+    for (const RoadOptions options : optionsToTry()) {
+      SCOPED_TRACE("cells " + std::to_string(cells) + ", " + describe(options));
       constexpr std::uint64_t kSteps = 600;
       constexpr std::uint64_t kEvery = 13;
       const std::vector<std::uint64_t> detectors = detectorCells(cells, comm.size());
