@@ -31,10 +31,10 @@ source "$slurm_dir/site.sh"
 mapfile -t site_flags < <(convoy_sbatch_flags)
 
 # A config: rule 184 on 4 M cells, about 7000 steps/s on 2 ranks here.
-write_config() {  # write_config FILE STEPS
+write_config() {  # write_config FILE STEPS [MODEL]     MODEL: a flow mapping, default {type: rule184}
   cat >"$1" <<CONFIG
 road: {cells: 4000000, boundary: periodic}
-model: {type: rule184}
+model: ${3:-"{type: rule184}"}
 init: {density: 0.45, seed: 5743}
 run: {steps: $2}
 output: {directory: $work/unused, timeseries_every: 100}
@@ -71,8 +71,8 @@ case $test_name in
     grep -q "because of .*signal" "$work/chain/run.log" || echo "note: run.log does not name the signal as a stop reason"
     check_same_run "$work/ref" "$work/chain"
     ;;
-  campaign)
-    write_config "$work/sweep.yaml" 2000
+  campaign)   # of the Nagel-Schreckenberg model (the chain runs rule 184)
+    write_config "$work/sweep.yaml" 2000 "{type: nasch, vmax: 5, p_brake: 0.25}"
     "$slurm_dir/campaign.sh" --output-root "$work/sweep" "$work/sweep.yaml" init.density 0.1 0.5 0.9 -- --time=5 ||
       fail "campaign.sh failed"
     wait_until 120 "$slurm_dir/campaign-status.sh" "$work/sweep" || fail "the campaign did not finish: $("$slurm_dir/campaign-status.sh" "$work/sweep")"
