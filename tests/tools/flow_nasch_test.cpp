@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "flow_support.hpp"
+#include "jams_expectations.hpp"
 
 namespace fs = std::filesystem;
 using convoy::e2e::TemporaryDirectory;
@@ -32,47 +33,6 @@ std::string naschRoad(std::uint64_t cells, const std::map<std::uint64_t, int>& c
   }
   if (cells > next) add("-1*" + std::to_string(cells - next));
   return text;
-}
-
-struct Expected {
-  std::uint64_t cells;
-  std::uint64_t cars;
-  std::uint64_t stopped;
-  std::map<std::uint64_t, std::uint64_t> lengths;  // jam length -> count
-};
-
-void expectFile(const Json& json, const std::string& prefix, const Expected& expected) {
-  SCOPED_TRACE(prefix);
-  EXPECT_EQ(json.count(prefix + "cells"), expected.cells);
-  EXPECT_EQ(json.count(prefix + "cars"), expected.cars);
-  EXPECT_EQ(json.count(prefix + "stopped_cars"), expected.stopped);
-  std::uint64_t jams = 0;
-  std::uint64_t largest = 0;
-  for (const auto& [length, count] : expected.lengths) {
-    jams += count;
-    largest = std::max(largest, length);
-  }
-  EXPECT_EQ(json.count(prefix + "jams"), jams);
-  EXPECT_EQ(json.count(prefix + "largest_jam"), largest);
-  if (expected.cars == 0) {
-    EXPECT_TRUE(json.isNull(prefix + "stopped_fraction"));
-  } else {
-    EXPECT_DOUBLE_EQ(json.number(prefix + "stopped_fraction"),
-                     static_cast<double>(expected.stopped) / static_cast<double>(expected.cars));
-  }
-  if (jams == 0) {
-    EXPECT_TRUE(json.isNull(prefix + "mean_jam_length"));
-  } else {
-    EXPECT_DOUBLE_EQ(json.number(prefix + "mean_jam_length"),
-                     static_cast<double>(expected.stopped) / static_cast<double>(jams));
-  }
-  ASSERT_EQ(json.count(prefix + "jam_lengths/#"), expected.lengths.size());
-  std::size_t index = 0;
-  for (const auto& [length, count] : expected.lengths) {
-    const std::string entry = prefix + "jam_lengths/" + std::to_string(index++) + "/";
-    EXPECT_EQ(json.count(entry + "length"), length);
-    EXPECT_EQ(json.count(entry + "count"), count);
-  }
 }
 
 void expectRefusal(const CommandResult& result, const std::vector<std::string>& fragments) {

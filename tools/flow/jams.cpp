@@ -34,12 +34,8 @@ std::optional<double> JamSummary::meanJamLength() const {
 }
 
 void JamCounter::recordBlock(std::uint64_t occupied, JamSummary& summary) const {
-  if (occupied < 2) return;
-  const std::uint64_t length = occupied - 1;
-  summary.stoppedCars += length;
-  summary.jams += 1;
-  summary.largestJam = std::max(summary.largestJam, length);
-  summary.jamLengths[length] += 1;
+  // A block of k adjacent cars holds k - 1 stopped ones: all but the front car, which can move.
+  if (occupied >= 2) StoppedCarCounter::recordRun(occupied - 1, summary);
 }
 
 void JamCounter::endBlock() {
