@@ -28,6 +28,18 @@ std::optional<double> JamSummary::stoppedFraction() const {
   return static_cast<double>(stoppedCars) / static_cast<double>(cars);
 }
 
+namespace {
+
+// One jam of `length` stopped cars into the summary.
+void addJam(std::uint64_t length, JamSummary& summary) {
+  summary.stoppedCars += length;
+  summary.jams += 1;
+  summary.largestJam = std::max(summary.largestJam, length);
+  summary.jamLengths[length] += 1;
+}
+
+}  // namespace
+
 std::optional<double> JamSummary::meanJamLength() const {
   if (jams == 0) return std::nullopt;
   return static_cast<double>(stoppedCars) / static_cast<double>(jams);
@@ -35,7 +47,7 @@ std::optional<double> JamSummary::meanJamLength() const {
 
 void JamCounter::recordBlock(std::uint64_t occupied, JamSummary& summary) const {
   // A block of k adjacent cars holds k - 1 stopped ones: all but the front car, which can move.
-  if (occupied >= 2) StoppedCarCounter::recordRun(occupied - 1, summary);
+  if (occupied >= 2) addJam(occupied - 1, summary);
 }
 
 void JamCounter::endBlock() {
@@ -92,11 +104,7 @@ JamSummary JamCounter::finish() const {
 }
 
 void StoppedCarCounter::recordRun(std::uint64_t stopped, JamSummary& summary) {
-  if (stopped == 0) return;
-  summary.stoppedCars += stopped;
-  summary.jams += 1;
-  summary.largestJam = std::max(summary.largestJam, stopped);
-  summary.jamLengths[stopped] += 1;
+  if (stopped > 0) addJam(stopped, summary);
 }
 
 void StoppedCarCounter::endRun() {
