@@ -22,7 +22,7 @@ struct LocalDetector {
   std::size_t index = 0;
 };
 
-// How rule 184's road advances (NaSch takes one step per exchange and ignores these): halos `haloWords` x 64 cells deep (so up to that many steps per halo
+// How rule 184's road advances (NaSch ignores these: its halo depth follows from vmax): halos `haloWords` x 64 cells deep (so up to that many steps per halo
 // exchange, as a car moves at most one cell per step), never deeper than the fewest cells a rank
 // owns, and tiles of `tileWords` words advanced all those steps while they sit in cache.
 struct RoadOptions {

@@ -2,7 +2,8 @@
 // equal the plain reference kernel (nasch_reference.hpp) run over the whole ring on every rank, after
 // every step (occupancy and velocity of every cell a rank owns), in its per-step distances, its
 // detector counts (counted here by following the reference's cars, not by the code under test) and its
-// digest. Also: vmax 1 without braking is rule 184 exactly; roads some rank cannot hold a vmax halo
+// digest. Also: deep halos (several steps per exchange) on roads of whole words, and the fallback to
+// one exchange per step elsewhere. Also: vmax 1 without braking is rule 184 exactly; roads some rank cannot hold a vmax halo
 // for are refused by every rank alike; halos of 2 and 3 words (vmax 70 and 130).
 #include <gtest/gtest.h>
 
@@ -166,12 +167,16 @@ struct NaschCase {
   std::uint64_t seed = 5743;
   std::uint64_t steps = 200;
   std::uint64_t timeseriesEvery = 1;
+  // The road is compared with the reference after every multiple of this step (a sampler ends an
+  // advance, so 1 means one step per advance).
+  std::uint64_t sampleEvery = 1;
   std::vector<std::uint64_t> detectors;
 
   std::string describe() const {
     return "cells " + std::to_string(cells) + ", vmax " + std::to_string(vmax) + ", p_brake " +
            std::to_string(pBrake) + ", density " + std::to_string(density) + ", seed " + std::to_string(seed) +
-           ", steps " + std::to_string(steps) + ", timeseries every " + std::to_string(timeseriesEvery);
+           ", steps " + std::to_string(steps) + ", timeseries every " + std::to_string(timeseriesEvery) +
+           ", sampled every " + std::to_string(sampleEvery);
   }
 };
 
@@ -265,8 +270,12 @@ std::uint64_t firstDifferingStep(const std::vector<std::int64_t>& actual, const 
 // Collective over `comm`: runs the case as a Simulation and checks, against the reference ring run on
 // this rank, every step's state of this rank's cells (through a sampler after every step), the
 // per-step distances, every time-series row's distance and detector counts, the digest and the cars.
-// Returns the run's digest.
-std::uint64_t expectNaschRunMatchesReference(const Comm& comm, const NaschCase& run) {
+// Returns the run's digest; `facts` (if given) receives how the road exchanged its halos.
+struct ExchangeFacts {
+  std::uint64_t stepsPerExchange = 0;
+  std::uint64_t exchanges = 0;
+};
+std::uint64_t expectNaschRunMatchesReference(const Comm& comm, const NaschCase& run, ExchangeFacts* facts = nullptr) {
   SCOPED_TRACE(run.describe() + " on " + std::to_string(comm.size()) + " ranks");
   const CellRoad initial = initialCellRoad(run.cells, run.density, run.seed);
   const std::uint64_t cars =
@@ -282,7 +291,7 @@ std::uint64_t expectNaschRunMatchesReference(const Comm& comm, const NaschCase& 
   std::uint64_t samples = 0;
   std::uint64_t firstBadStep = 0;
   std::string firstBadCell;
-  simulation.sampleAtEveryMultipleOf(1, [&](std::uint64_t step) {
+  simulation.sampleAtEveryMultipleOf(run.sampleEvery, [&](std::uint64_t step) {
     ++samples;
     tracker.stepTo(step);
     if (firstBadStep != 0) return;
@@ -304,7 +313,7 @@ std::uint64_t expectNaschRunMatchesReference(const Comm& comm, const NaschCase& 
   tracker.stepTo(run.steps);
   const std::uint64_t expectedDigest = cellRoadDigest(tracker.road(), run.vmax);
 
-  EXPECT_EQ(samples, run.steps) << "the sampler did not see every step";
+  EXPECT_EQ(samples, run.steps / run.sampleEvery) << "the sampler did not see every sampled step";
   EXPECT_EQ(firstBadStep, 0u) << "rank " << comm.rank() << " of " << comm.size() << " owning ["
                               << road.range().begin << ", " << road.range().end
                               << ") differs from the reference first after step " << firstBadStep << ": "
@@ -361,6 +370,7 @@ std::uint64_t expectNaschRunMatchesReference(const Comm& comm, const NaschCase& 
   EXPECT_EQ(mpitest::sumOverRanks(comm, atEnd.mismatches + (firstBadStep != 0 ? 1 : 0)), 0u)
       << "ranks whose cells differ from the reference";
   mpitest::expectRangesTileRoad(comm, road.range(), run.cells);
+  if (facts != nullptr) *facts = {road.stepsPerExchange(), road.exchanges()};
   return summary.digest;
 }
 
@@ -661,6 +671,112 @@ TEST(MPI, NaschDeepHalosMatchReferenceKernelOnAnyRankCount) {
       EXPECT_GT(fastest, 64) << "cells " << run.cells << ", vmax " << run.vmax << ", density " << run.density;
     }
     expectNaschRunMatchesReference(comm, run);
+  }
+}
+
+// 6. Deep halos (docs/model.md "NaSch halos"): roads of whole words run k > 1 steps per exchange of D
+// words, with the same results as the reference; roads that end mid-word, or ranks too small for
+// the extensions, fall back to one exchange per step. Sampled every 7 steps (a sampler ends an
+// advance) and with rows every 5 steps, so advances of every length up to k happen.
+bool deepHalosExpected(const Comm& comm, std::uint64_t cells, unsigned vmax) {
+  const Decomposition decomposition(cells, comm.size());
+  if (cells % 64 != 0 || decomposition.activeRanks() < 2) return false;
+  const std::uint64_t haloWords = (vmax + 63) / 64;
+  const std::uint64_t depth =
+      std::min<std::uint64_t>({std::max<std::uint64_t>(4, 2 * haloWords), vmax, decomposition.fewestCells() / 64});
+  return 64 * depth / vmax >= 2;
+}
+
+void expectDeepRun(const Comm& comm, const NaschCase& run) {
+  ExchangeFacts facts;
+  expectNaschRunMatchesReference(comm, run, &facts);
+  const bool deep = deepHalosExpected(comm, run.cells, run.vmax);
+  SCOPED_TRACE(run.describe() + " on " + std::to_string(comm.size()) + " ranks");
+  const Decomposition decomposition(run.cells, comm.size());
+  const bool owns = !decomposition.range(comm.rank()).empty();
+  if (deep) {
+    EXPECT_GT(facts.stepsPerExchange, 1u);
+    if (owns) {
+      EXPECT_LT(facts.exchanges, run.steps);
+      EXPECT_GT(facts.exchanges, 0u);
+    }
+  } else {
+    EXPECT_EQ(facts.stepsPerExchange, 1u);
+    if (owns && decomposition.activeRanks() > 1) {
+      EXPECT_EQ(facts.exchanges, run.steps);
+    }
+  }
+  // Every rank takes the same k.
+  EXPECT_EQ(comm.max(facts.stepsPerExchange), facts.stepsPerExchange);
+}
+
+TEST(MPI, NaschDeepHalosOnWholeWordRoadsMatchReferenceKernel) {
+  mpitest::silenceLogs();
+  const Comm comm = Comm::world();
+  const std::vector<double> densities{0.03, 0.15, 0.3, 0.5};
+  std::size_t k = 0;
+  for (const std::uint64_t cells : {6400ULL, 64'000ULL}) {
+    for (const unsigned vmax : {1U, 2U, 5U, 7U, 20U, 64U, 70U}) {
+      for (const double pBrake : {0.0, 0.25, 0.7}) {
+        NaschCase run;
+        run.cells = cells;
+        run.vmax = vmax;
+        run.pBrake = pBrake;
+        run.density = densities[k++ % densities.size()];
+        run.seed = 811 + k;
+        run.steps = cells > 10'000 ? 150 : 300;
+        run.timeseriesEvery = 5;
+        run.sampleEvery = 7;
+        run.detectors = detectorCells(cells, vmax);
+        expectDeepRun(comm, run);
+      }
+    }
+  }
+}
+
+TEST(MPI, NaschDeepHalosOnALongWholeWordRoadMatchReferenceKernel) {
+  mpitest::silenceLogs();
+  const Comm comm = Comm::world();
+  for (const unsigned vmax : {5U, 20U, 70U}) {
+    NaschCase run;
+    run.cells = 64 * 4099;
+    run.vmax = vmax;
+    run.pBrake = 0.25;
+    run.density = vmax == 70 ? 0.01 : 0.2;
+    run.steps = 120;
+    run.timeseriesEvery = 1;
+    run.sampleEvery = 40;
+    run.detectors = detectorCells(run.cells, vmax);
+    expectDeepRun(comm, run);
+  }
+}
+
+// Where deep halos must not be used: roads ending mid-word (6401 cells, 4099 cells), and ranks too
+// small for an extension of 2 vmax cells (128 cells: 2 words at 2 ranks, 1 word at 3 and 4 ranks,
+// with vmax 64 and 40). Small whole-word roads where a rank's extensions overlap each other (128 and
+// 192 cells: a rank owns 1 or 2 words, D = 1) run deep and must still be exact.
+TEST(MPI, NaschDeepHalosFallBackWhereTheyDoNotApply) {
+  mpitest::silenceLogs();
+  const Comm comm = Comm::world();
+  struct Setting {
+    std::uint64_t cells;
+    unsigned vmax;
+  };
+  for (const Setting setting : {Setting{6401, 5}, Setting{4099, 2}, Setting{128, 64}, Setting{128, 40},
+                                Setting{192, 5}, Setting{128, 1}, Setting{256, 20}}) {
+    NaschCase run;
+    run.cells = setting.cells;
+    run.vmax = setting.vmax;
+    run.pBrake = 0.25;
+    run.density = 0.1;
+    run.steps = 200;
+    run.timeseriesEvery = 3;
+    run.sampleEvery = 11;
+    run.detectors = detectorCells(setting.cells, setting.vmax);
+    if (setting.cells % 64 != 0 || setting.vmax >= 40) {
+      EXPECT_FALSE(deepHalosExpected(comm, setting.cells, setting.vmax)) << "test setting";
+    }
+    expectDeepRun(comm, run);
   }
 }
 
