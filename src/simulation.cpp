@@ -184,7 +184,7 @@ RunSummary Simulation::run() {
 
   const std::uint64_t stepsRun = step - start_.step;
   const std::uint64_t exchanges = comm_.max(road_->exchanges());  // ranks that own nothing exchange none
-  spdlog::info("halo exchanges: {} cells deep, {} exchanges in {} steps, {:.4f} messages per step per rank "
+  spdlog::info("halo exchanges: up to {} steps per exchange, {} exchanges in {} steps, {:.4f} messages per step per rank "
                "(one to each neighbour per exchange)",
                road_->stepsPerExchange(), exchanges, stepsRun,
                stepsRun > 0 ? 2.0 * static_cast<double>(exchanges) / static_cast<double>(stepsRun) : 0.0);
