@@ -2,6 +2,7 @@
 
 #include <array>
 #include <climits>
+#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -18,7 +19,17 @@ void checkMpi(int status, const char* call, const char* file, int line) {
                      std::string(text.data(), static_cast<std::size_t>(length)));
 }
 
-MpiSession::MpiSession(int& argc, char**& argv) { CONVOY_MPI_CHECK(MPI_Init(&argc, &argv)); }
+MpiSession::MpiSession(int& argc, char**& argv) {
+  // Open MPI's MPI-IO (ompio) opens every file with a "shared file pointer" component; its default,
+  // sharedfp/sm, takes a POSIX semaphore named after the file's base name only (/dev/shm/
+  // sem.OMPIO_<name>), machine-wide. A rank killed while holding it (SIGKILL, scancel, OOM) leaves it
+  // taken, and every later open of a file of that name on the machine - the next segment's
+  // checkpoint_<step>.h5.tmp - waits forever; two runs writing same-named files at once share it.
+  // convoy never uses shared file pointers, so the component is left out unless the user chose
+  // otherwise. Other MPI libraries ignore the variable.
+  setenv("OMPI_MCA_sharedfp", "^sm", /*overwrite=*/0);
+  CONVOY_MPI_CHECK(MPI_Init(&argc, &argv));
+}
 
 MpiSession::~MpiSession() {
   int finalized = 0;
