@@ -133,23 +133,7 @@ TEST(FlowJams, RealSnapshotsAgreeWithACarByCarCount) {
   const Json json(result.out, directory.path());
   for (std::size_t index = 0; index < snapshots.size(); ++index) {
     const std::string prefix = "files/" + std::to_string(index) + "/";
-    std::istringstream oracle(fixture({"jams", snapshots[index]}, directory.path()));
-    std::string word;
-    std::uint64_t cars = 0;
-    std::uint64_t stopped = 0;
-    std::uint64_t jams = 0;
-    oracle >> word >> cars >> word >> stopped >> word >> jams;
-    EXPECT_EQ(json.count(prefix + "cars"), cars);
-    EXPECT_EQ(json.count(prefix + "stopped_cars"), stopped);
-    EXPECT_EQ(json.count(prefix + "jams"), jams);
-    EXPECT_GT(jams, 10U) << "the test wants a road with many jams";
-    std::size_t entry = 0;
-    for (std::uint64_t length = 0, count = 0; oracle >> length >> count; ++entry) {
-      const std::string at = prefix + "jam_lengths/" + std::to_string(entry) + "/";
-      EXPECT_EQ(json.count(at + "length"), length);
-      EXPECT_EQ(json.count(at + "count"), count);
-    }
-    EXPECT_EQ(json.count(prefix + "jam_lengths/#"), entry);
+    expectOracleCounts(json, prefix, fixture({"jams", snapshots[index]}, directory.path()));
   }
 }
 

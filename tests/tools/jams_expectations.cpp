@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 
 namespace convoy::flowtest {
 
@@ -38,6 +39,26 @@ void expectFile(const Json& json, const std::string& prefix, const Expected& exp
     EXPECT_EQ(json.count(entry + "length"), length);
     EXPECT_EQ(json.count(entry + "count"), count);
   }
+}
+
+void expectOracleCounts(const Json& json, const std::string& prefix, const std::string& oracleText) {
+  std::istringstream oracle(oracleText);
+  std::string word;
+  std::uint64_t cars = 0;
+  std::uint64_t stopped = 0;
+  std::uint64_t jams = 0;
+  oracle >> word >> cars >> word >> stopped >> word >> jams;
+  EXPECT_EQ(json.count(prefix + "cars"), cars);
+  EXPECT_EQ(json.count(prefix + "stopped_cars"), stopped);
+  EXPECT_EQ(json.count(prefix + "jams"), jams);
+  EXPECT_GT(jams, 10U) << "the test wants a road with many jams";
+  std::size_t entry = 0;
+  for (std::uint64_t length = 0, count = 0; oracle >> length >> count; ++entry) {
+    const std::string at = prefix + "jam_lengths/" + std::to_string(entry) + "/";
+    EXPECT_EQ(json.count(at + "length"), length);
+    EXPECT_EQ(json.count(at + "count"), count);
+  }
+  EXPECT_EQ(json.count(prefix + "jam_lengths/#"), entry);
 }
 
 }  // namespace convoy::flowtest

@@ -21,4 +21,8 @@ struct Expected {
 // the derived fraction and mean (null when undefined), the largest jam and the length histogram.
 void expectFile(const Json& json, const std::string& prefix, const Expected& expected);
 
+// Checks the JSON fields under `prefix` against the independent Python count `oracle` (flow_fixtures.py
+// jams / nasch-jams: "cars C stopped S jams J" then "length count" pairs), on a road with many jams.
+void expectOracleCounts(const Json& json, const std::string& prefix, const std::string& oracle);
+
 }  // namespace convoy::flowtest
