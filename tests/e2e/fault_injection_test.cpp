@@ -28,19 +28,26 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// The two models: rule 184 (a checkpoint every 6,000 steps, a few dozen a second, two kept; enough
-// steps that a straight run lasts longer than the 1.5 s within which kills are drawn, now that the
-// blocked kernel runs 10^11 cells per second) and the Nagel-Schreckenberg model, whose state also
-// holds velocities (fewer, slower steps).
+// The two models: rule 184 (a checkpoint every 6,000 steps, a few dozen a second, two kept) and the
+// Nagel-Schreckenberg model, whose state also holds velocities (fewer, slower steps). The killed
+// launches run an endless run (kEndlessSteps), so that every kill lands, however fast the machine:
+// none can finish first. The launch after the last kill finishes the run at the first multiple of
+// the snapshot interval past everything on disk; one straight run, to the furthest of those ends, is
+// the reference for all of them.
 struct FaultCase {
   const char* name;
-  std::uint64_t steps;
   std::string extraConfig;
 };
-const FaultCase kRule184{"Rule184", 240000, "checkpoint:\n  every_steps: 6000\n  keep: 2\n"};
-const FaultCase kNasch{"Nasch", 12000,
-                       "checkpoint:\n  every_steps: 300\n  keep: 2\nmodel:\n  type: nasch\n  vmax: 5\n  p_brake: 0.25\n"};
+const FaultCase kRule184{"Rule184", "checkpoint:\n  every_steps: 6000\n  keep: 2\n"};
+const FaultCase kNasch{"Nasch", "checkpoint:\n  every_steps: 300\n  keep: 2\nmodel:\n  type: nasch\n  vmax: 5\n  p_brake: 0.25\n"};
+constexpr std::uint64_t kSnapshotEvery = 10000;
 constexpr int kKillsWanted = 30;
+
+std::string snapshotName(std::uint64_t step) {
+  std::string digits = std::to_string(step);
+  digits.insert(0, 12 - digits.size(), '0');
+  return "snapshot_" + digits + ".h5";
+}
 // Kills that left a checkpoint half written (its .tmp file) wanted at least, to be sure that the
 // moment that matters most was hit.
 constexpr int kMidWriteKillsWanted = 3;
@@ -98,6 +105,21 @@ bool leftHalfWritten(const fs::path& output, const std::set<std::string>& names)
   return false;
 }
 
+// The highest step of a complete state file (checkpoint or snapshot) in `output`.
+std::uint64_t newestStateOnDisk(const fs::path& output) {
+  std::uint64_t newest = 0;
+  for (const char* folder : {"checkpoints", "snapshots"}) {
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(output / folder, error)) {
+      const std::string name = entry.path().filename().string();
+      const std::size_t underscore = name.rfind('_');
+      if (!name.ends_with(".h5") || underscore == std::string::npos || name.size() != underscore + 1 + 12 + 3) continue;
+      newest = std::max<std::uint64_t>(newest, std::stoull(name.substr(underscore + 1, 12)));
+    }
+  }
+  return newest;
+}
+
 struct Totals {
   int kills = 0;
   int midWriteKills = 0;  // kills that left a checkpoint's .tmp behind
@@ -115,13 +137,16 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
   auto uniform = [&](int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); };
 
   TemporaryDirectory work;
-  writeRestartConfig(work.path(), model.steps, model.extraConfig);
-  const fs::path reference = work.path() / "straight";
-  const StraightRun straight = runStraight(work.path(), reference);
-  ASSERT_EQ(straight.result.exitStatus, 0) << straight.result.describe();
-  ASSERT_FALSE(straight.digest.empty()) << straight.result.describe();
+  writeRestartConfig(work.path(), kEndlessSteps, model.extraConfig, kSnapshotEvery);
 
   Totals totals;
+  struct Finished {
+    fs::path output;
+    std::uint64_t steps;
+    std::string digest;
+    std::string history;
+  };
+  std::vector<Finished> finished;
   const auto start = std::chrono::steady_clock::now();
   for (int runIndex = 1; runIndex <= kMaxRuns; ++runIndex) {
     if (totals.kills >= kKillsWanted && totals.midWriteKills >= kMidWriteKillsWanted) break;
@@ -147,7 +172,12 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
       const auto intoWrite = std::chrono::microseconds(uniform(0, 3000));
 
       watch.newFiles();  // forget earlier launches
-      Background process(runCommandLine(ranks, output), work.path(), output);
+      // The last launch of a run finishes it past every state file the killed ones left.
+      const std::uint64_t finalSteps = (newestStateOnDisk(output) / kSnapshotEvery + 1) * kSnapshotEvery;
+      const std::vector<std::string> more =
+          spare ? std::vector<std::string>{"--set", "run.steps=" + std::to_string(finalSteps)}
+                : std::vector<std::string>{};
+      Background process(runCommandLine(ranks, output, more), work.path(), output);
       ++totals.launches;
       std::set<std::string> created;
       bool due = false;
@@ -161,6 +191,10 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
         } else {
           std::this_thread::sleep_for(atCheckpoint ? 100us : 1ms);
         }
+      }
+      if (!spare && !due) {
+        ADD_FAILURE() << "an endless launch ended by itself:\n" << history << process.wait().describe();
+        return;
       }
       const bool killed = due && !process.finished();
       if (killed) {
@@ -184,27 +218,41 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
           << "a restart met a damaged checkpoint after SIGKILLs:\n"
           << history << last.describe();
       if (killed) continue;
-      if (last.exitStatus == 0 && !last.timedOut) break;
+      if (last.exitStatus == 0 && !last.timedOut) {
+        finished.push_back({output, finalSteps, finalDigest(last.out), history});
+        break;
+      }
       ADD_FAILURE() << "a launch ended with exit status " << last.exitStatus << ":\n" << history << last.describe();
       return;
     }
-    std::cout << "run " << runIndex << ": " << killsThisRun << " kills, then finished\n" << history;
-    // A kill after the last checkpoint but before the exit leaves the next launch nothing to do and
-    // no digest to print; the newest checkpoint's digest is compared below either way.
-    if (last.all().find("nothing to do") == std::string::npos) {
-      EXPECT_EQ(finalDigest(last.out), straight.digest) << history << last.describe();
-    }
-    const CommandResult same = compareRuns(reference, output);
-    EXPECT_EQ(same.exitStatus, 0) << history << same.describe();
-    if (HasFailure()) return;
-    std::cout << "  " << same.out;
-    fs::remove_all(output);  // keeps the disk use of the suite small
+    std::cout << "run " << runIndex << ": " << killsThisRun << " kills, then finished at step "
+              << finished.back().steps << "\n" << history;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << totals.kills << " kills (" << totals.midWriteKills << " during a checkpoint write) in "
             << totals.launches << " launches, " << seconds << " s\n";
   EXPECT_GE(totals.kills, kKillsWanted);
   EXPECT_GE(totals.midWriteKills, kMidWriteKillsWanted);
+
+  // The reference: one straight run to the furthest end. Each finished run must equal it up to its
+  // own end: time series, space-time window and every snapshot, including the one of its last step,
+  // whose digest is the run's final digest.
+  std::uint64_t furthest = 0;
+  for (const Finished& run : finished) furthest = std::max(furthest, run.steps);
+  const fs::path reference = work.path() / "straight";
+  const StraightRun straight = runStraight(work.path(), reference, {"--set", "run.steps=" + std::to_string(furthest)});
+  ASSERT_EQ(straight.result.exitStatus, 0) << straight.result.describe();
+  for (const Finished& run : finished) {
+    SCOPED_TRACE(run.output.string() + ", finished at step " + std::to_string(run.steps));
+    const CommandResult same = compareRuns(reference, run.output, run.steps);
+    EXPECT_EQ(same.exitStatus, 0) << run.history << same.describe();
+    const CommandResult inspected = runCommand(
+        convoyCommand({"inspect", (reference / "snapshots" / snapshotName(run.steps)).string()}), work.path());
+    EXPECT_NE(inspected.out.find("digest: " + run.digest + " stored"), std::string::npos)
+        << "the run's final digest " << run.digest << " is not the straight run's at step " << run.steps << ":\n"
+        << inspected.describe();
+    std::cout << "  " << same.out;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, FaultInjection, ::testing::Values(kRule184, kNasch),

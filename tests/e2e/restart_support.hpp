@@ -24,6 +24,11 @@ namespace convoy::e2e {
 // of 300 cells across the end of the ring is recorded every 5 steps. Written to
 // `work`/config.yaml; `steps` is run.steps, `extra` more YAML appended (a checkpoint section).
 constexpr std::uint64_t kRowEvery = 7;
+// A run.steps no test run reaches (10^12 steps of 10^6 cells): a segment of such a run ends only when
+// it is stopped or killed, however fast the machine and the kernel are. Tests then finish the run
+// with a smaller run.steps (which may change between segments) and compare it with a straight run
+// of that many steps, made afterwards.
+constexpr std::uint64_t kEndlessSteps = 1000000000000;
 void writeRestartConfig(const std::filesystem::path& work, std::uint64_t steps, const std::string& extra = "",
                         std::uint64_t snapshotEvery = 10000);
 

@@ -12,6 +12,13 @@ wait_until() {
   done
 }
 
+# wait_for_count FILE REGEX COUNT SECONDS: until FILE has at least COUNT lines matching REGEX.
+has_count() { (($(grep -Ec "$2" "$1" 2>/dev/null || true) >= $3)); }
+wait_for_count() {
+  wait_until "$4" has_count "$1" "$2" "$3" ||
+    fail "fewer than $3 lines matching '$2' in $1 after $4 s: $(tail -n 20 "$1" 2>/dev/null)"
+}
+
 # wait_for_log FILE REGEX SECONDS
 wait_for_log() {
   wait_until "$3" grep -Eq "$2" "$1" || fail "no line matching '$2' in $1 after $3 s: $(cat "$1" 2>/dev/null)"

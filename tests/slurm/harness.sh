@@ -30,7 +30,9 @@ unset CONVOY_MAX_HOURS CONVOY_SEGMENT CONVOY_SLURM_DIR
 source "$slurm_dir/site.sh"
 mapfile -t site_flags < <(convoy_sbatch_flags)
 
-# A config: rule 184 on 4 M cells, about 7000 steps/s on 2 ranks here.
+# The line convoy logs as a segment's step loop begins (after its signal handlers are in place).
+loop_started='cars \(density'
+# A config: rule 184 on 4 M cells.
 write_config() {  # write_config FILE STEPS [MODEL]     MODEL: a flow mapping, default {type: rule184}
   cat >"$1" <<CONFIG
 road: {cells: 4000000, boundary: periodic}
@@ -45,30 +47,51 @@ CONFIG
 t0=$SECONDS
 case $test_name in
   chain)
-    write_config "$work/long.yaml" 600000   # ~20-35 s uninterrupted here
-    # The reference: one uninterrupted run, through run.slurm.
-    # (Polled here: sbatch --wait polls with a back-off that costs up to half a minute.)
-    ref=$(sbatch --parsable --time=5 --output="$work/ref.out" "${site_flags[@]}" \
-            "$slurm_dir/archer2/run.slurm" "$work/long.yaml" "$work/ref")
-    wait_until 120 job_ended "$ref" || fail "the reference run did not end"
-    scontrol -o show job "$ref" | grep -q "JobState=COMPLETED .*ExitCode=0:0" ||
-      fail "the reference run failed: $(cat "$work/ref.out")"
-    # The chain: segments of ~15 s of budget each (convoy stops >= 10 s before it runs out). So that
-    # the number of segments does not depend on the machine's speed, segments 1 to 3 are each stopped
-    # 2 s after they start by USR1 to the batch shell, as Slurm's --signal=B:USR1@N would; the rest
-    # of the run goes through the --max-hours budget.
-    first=$(CONVOY_MAX_HOURS=0.0042 sbatch --parsable --time=5 --output="$work/chain/slurm-%j.out" \
+    # The run cannot end by itself (10^12 steps), so every segment runs until something stops it,
+    # however fast the machine or the kernel: segment 1 by USR1 to the batch shell (as Slurm's
+    # --signal=B:USR1@N sends it), segment 2 by a STOP file, segment 3 by USR1 again. Each is stopped
+    # only once its step loop runs (run.log says so). While segment 3 runs the partition is taken
+    # down, so that segment 4 waits in the queue; the test then shortens the run to 20,000 steps past
+    # segment 3's stop (run.steps may change between segments) and lets segment 4 finish it. The
+    # reference is one uninterrupted run of the same, shortened, config.
+    write_config "$work/long.yaml" 1000000000000
+    first=$(sbatch --parsable --time=5 --output="$work/chain/slurm-%j.out" \
               "${site_flags[@]}" "$slurm_dir/archer2/chain.slurm" "$work/long.yaml" "$work/chain")
     for segment in 1 2 3; do
-      wait_for_log "$work/chain/chain.log" "segment $segment: started" 60
+      wait_for_log "$work/chain/chain.log" "segment $segment: started" 120
       job=$(sed -n "s/.* job \([0-9]*\) segment $segment: started.*/\1/p" "$work/chain/chain.log")
-      sleep 2
-      scancel --batch --signal=USR1 "$job"
+      wait_for_count "$work/chain/run.log" "$loop_started" "$segment" 120
+      case $segment in
+        1) scancel --batch --signal=USR1 "$job" ;;
+        2) touch "$work/chain/STOP" ;;
+        3) scontrol update PartitionName=standard State=DOWN || fail "cannot take the partition down"
+           scancel --batch --signal=USR1 "$job" ;;
+      esac
+      wait_for_log "$work/chain/chain.log" "segment $segment: (continuing|finished|failed|stopped)" 120
+      grep -q "segment $segment: continuing" "$work/chain/chain.log" ||
+        fail "segment $segment did not stop and resubmit: $(cat "$work/chain/chain.log")"
     done
-    wait_for_log "$work/chain/chain.log" ": (finished|failed|stopped|refused)" 240
-    check_chain_finished "$work/chain" 3
+    mapfile -t stops < <(sed -n 's/.*stopping at step \([0-9]*\) .*/\1/p' "$work/chain/run.log")
+    ((${#stops[@]} == 3)) || fail "run.log has ${#stops[@]} 'stopping at step' lines, wanted 3"
+    ((stops[0] > 0 && stops[1] > stops[0] && stops[2] > stops[1])) ||
+      fail "the segments did not each advance the run: stops at steps ${stops[*]}"
+    for reason in "because of a stop signal \(SIGUSR1\)" "because of a STOP file"; do
+      grep -Eq "$reason" "$work/chain/run.log" || fail "run.log names no stop '$reason'"
+    done
     grep -q "got USR1" "$work/chain/slurm-$first.out" || fail "segment 1 did not pass USR1 on: $(cat "$work/chain/slurm-$first.out")"
-    grep -q "because of .*signal" "$work/chain/run.log" || echo "note: run.log does not name the signal as a stop reason"
+    final=$((stops[2] + 20000))
+    sed -i "s/steps: 1000000000000/steps: $final/" "$work/long.yaml"
+    squeue -h -t PENDING -o %i | grep -q . || fail "segment 4 is not waiting in the queue"
+    scontrol update PartitionName=standard State=UP || fail "cannot bring the partition up"
+    wait_for_log "$work/chain/chain.log" ": (finished|failed|stopped|refused)" 240
+    check_chain_finished "$work/chain" 4
+    grep -q "steps $((stops[2] + 1)) to $final of" "$work/chain/run.log" ||
+      fail "the last segment did not run steps $((stops[2] + 1)) to $final"
+    ref=$(sbatch --parsable --time=5 --output="$work/ref.out" "${site_flags[@]}" \
+            "$slurm_dir/archer2/run.slurm" "$work/long.yaml" "$work/ref")
+    wait_until 240 job_ended "$ref" || fail "the reference run did not end"
+    scontrol -o show job "$ref" | grep -q "JobState=COMPLETED .*ExitCode=0:0" ||
+      fail "the reference run failed: $(cat "$work/ref.out")"
     check_same_run "$work/ref" "$work/chain"
     ;;
   campaign)   # of the Nagel-Schreckenberg model (the chain runs rule 184)
@@ -108,10 +131,11 @@ case $test_name in
     # Two one-rank segments fit on the 2-core node at once.
     export CONVOY_TASKS_PER_NODE=1 CONVOY_LAUNCHER="mpirun -n 1" CONVOY_MAX_SEGMENTS=1
     mapfile -t site_flags < <(convoy_sbatch_flags)
-    write_config "$work/long.yaml" 10000000
+    write_config "$work/long.yaml" 1000000000000   # never ends by itself
     first=$(sbatch --parsable --time=5 --output="$work/run/slurm-%j.out" "${site_flags[@]}" \
               "$slurm_dir/archer2/chain.slurm" "$work/long.yaml" "$work/run")
-    wait_for_log "$work/run/chain.log" "segment 1: started" 30
+    wait_for_log "$work/run/chain.log" "segment 1: started" 60
+    wait_for_count "$work/run/run.log" "$loop_started" 1 120
     second=$(sbatch --parsable --time=5 --output="$work/run/slurm-%j.out" "${site_flags[@]}" \
                "$slurm_dir/archer2/chain.slurm" "$work/long.yaml" "$work/run")
     wait_for_log "$work/run/chain.log" "job $second segment 1: refused" 30
@@ -128,11 +152,11 @@ case $test_name in
   cancel)
     # scancel: Slurm sends SIGTERM to every process of the job; whatever convoy's exit status, the
     # chain must not come back.
-    write_config "$work/long.yaml" 10000000
+    write_config "$work/long.yaml" 1000000000000   # never ends by itself
     job=$(sbatch --parsable --time=5 --output="$work/run/slurm-%j.out" "${site_flags[@]}" \
             "$slurm_dir/archer2/chain.slurm" "$work/long.yaml" "$work/run")
-    wait_for_log "$work/run/chain.log" "segment 1: started" 30
-    sleep 3
+    wait_for_log "$work/run/chain.log" "segment 1: started" 60
+    wait_for_count "$work/run/run.log" "$loop_started" 1 120
     scancel "$job"
     wait_for_log "$work/run/chain.log" ": (stopped|finished|failed|continuing)" 60
     grep -q "segment 1: stopped: cancelled" "$work/run/chain.log" || fail "a cancelled segment did not stop: $(cat "$work/run/chain.log")"
