@@ -159,6 +159,7 @@ std::vector<KeySpec> makeKeySpecs() {
       unsignedKey("output.hdf5.alignment_threshold", 0, std::uint64_t{1} << 40,
                   [](Config& c) -> auto& { return c.output.hdf5.alignmentThreshold; }),
       hintsKey("output.hdf5.hints", [](Config& c) -> auto& { return c.output.hdf5.hints; }),
+      realKey("output.io_timeout_minutes", 0, 1e6, [](Config& c) -> auto& { return c.output.ioTimeoutMinutes; }),
       unsignedKey("checkpoint.every_steps", 0, kMaxCount, [](Config& c) -> auto& { return c.checkpoint.everySteps; }),
       realKey("checkpoint.every_minutes", 0, 1e6, [](Config& c) -> auto& { return c.checkpoint.everyMinutes; }),
       unsignedKey("checkpoint.keep", 1, 1000, [](Config& c) -> auto& { return c.checkpoint.keep; }),

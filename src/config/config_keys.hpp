@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "convoy/config.hpp"
+#include "convoy/config/config.hpp"
 
 namespace convoy::config {
 

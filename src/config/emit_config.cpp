@@ -2,7 +2,8 @@
 
 #include <charconv>
 
-#include "convoy/config.hpp"
+#include "convoy/config/config.hpp"
+#include "convoy/core/checksum.hpp"
 
 namespace convoy {
 namespace {
@@ -63,6 +64,7 @@ std::string toYaml(const Config& c) {
   out << YAML::Key << "alignment_threshold" << YAML::Value << c.output.hdf5.alignmentThreshold;
   out << YAML::Key << "hints" << YAML::Value << YAML::Flow << c.output.hdf5.hints;
   out << YAML::EndMap;
+  out << YAML::Key << "io_timeout_minutes" << YAML::Value << exact(c.output.ioTimeoutMinutes);
   out << YAML::EndMap;
   out << YAML::Key << "checkpoint" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "every_steps" << YAML::Value << c.checkpoint.everySteps;
@@ -79,7 +81,7 @@ std::string toYaml(const Config& c) {
 }
 
 std::uint64_t physicsHash(const Config& config) {
-  // FNV-1a over the physics keys and values, in a fixed order.
+  // The checksum of the physics keys' values, in a fixed order.
   std::vector<std::string> fields{std::to_string(config.road.cells), boundaryName(config.road.boundary),
                                   modelName(config.model.type),       config.init.from,
                                   config.init.dataset,                exact(config.init.density),
@@ -88,12 +90,9 @@ std::uint64_t physicsHash(const Config& config) {
     fields.push_back(std::to_string(config.model.vmax));
     fields.push_back(exact(config.model.pBrake));
   }
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const std::string& field : fields) {
-    for (const unsigned char c : field) hash = (hash ^ c) * 0x100000001b3ULL;
-    hash = (hash ^ '|') * 0x100000001b3ULL;
-  }
-  return hash;
+  Checksum hash;
+  for (const std::string& field : fields) hash.add(std::string_view(field));
+  return hash.value();
 }
 
 std::vector<std::string> physicsDifferences(const Config& a, const Config& b) {

@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "config/config_keys.hpp"
-#include "convoy/config.hpp"
-#include "convoy/error.hpp"
+#include "convoy/config/config.hpp"
+#include "convoy/core/error.hpp"
 
 namespace convoy {
 namespace {

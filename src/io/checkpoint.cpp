@@ -4,178 +4,227 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <filesystem>
-#include <sstream>
 
-#include "convoy/digest.hpp"
+#include "convoy/core/checksum.hpp"
+#include "convoy/core/packed_road.hpp"
+#include "convoy/core/version.hpp"
 #include "convoy/h5/attribute.hpp"
 #include "convoy/h5/dataset.hpp"
+#include "convoy/io/format.hpp"
+#include "convoy/io/snapshot.hpp"
+#include "convoy/io/state_file.hpp"
 #include "convoy/io/velocity_planes.hpp"
-#include "convoy/packed_road.hpp"
 
 namespace fs = std::filesystem;
 
 namespace convoy::io {
 namespace {
 
+__extension__ typedef __int128 Wide;  // cars x vmax x steps may pass 2^63
+
 constexpr const char* kPrefix = "checkpoint_";
 constexpr const char* kSuffix = ".h5";
 
-// The rows as columns, for writing (rank 0 holds the rows; the others pass none).
-struct RowColumns {
-  std::vector<std::int64_t> steps, distances, counts;
-  explicit RowColumns(const std::vector<FlowRow>& rows) {
-    for (const FlowRow& row : rows) {
-      steps.push_back(static_cast<std::int64_t>(row.step));
-      distances.push_back(row.distance);
-      counts.insert(counts.end(), row.detectorCounts.begin(), row.detectorCounts.end());
-    }
-  }
+// Every field of a checkpoint but its road, in the order state_checksum covers them.
+struct Fields {
+  std::uint64_t format = format::kCheckpointFormat;
+  std::string version;
+  std::string config;
+  std::uint64_t cells = 0;
+  std::uint64_t cars = 0;
+  std::string model;
+  std::uint64_t step = 0;
+  std::uint64_t digest = 0;
+  std::string encoding;
+  std::uint64_t planes = 0;
+  std::uint64_t physicsHash = 0;
+  std::uint64_t timeseriesEvery = 0;
+  SeriesMark timeseries;
+  SeriesMark spacetime;
+  std::uint64_t detectors = 0;
+  std::uint64_t openRowSteps = 0;
+  std::int64_t openRowDistance = 0;
+  std::vector<std::int64_t> openRowCounts;
 };
 
-// A check sum of the time series a checkpoint carries (FNV-1a over every number of every row), so
-// that a damaged series is caught like a damaged road.
-std::uint64_t rowsDigest(const std::vector<FlowRow>& rows) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  auto add = [&hash](std::uint64_t value) {
-    for (int byte = 0; byte < 8; ++byte) hash = (hash ^ ((value >> (8 * byte)) & 0xFF)) * 0x100000001b3ULL;
-  };
-  for (const FlowRow& row : rows) {
-    add(row.step);
-    add(static_cast<std::uint64_t>(row.distance));
-    for (const std::int64_t count : row.detectorCounts) add(static_cast<std::uint64_t>(count));
+std::uint64_t checksumOf(const Fields& fields) {
+  Checksum sum;
+  sum.add(fields.format);
+  sum.add(std::string_view(fields.version));
+  sum.add(std::string_view(format::kCheckpoint));
+  sum.add(std::string_view(fields.config));
+  for (const std::uint64_t value : {fields.cells, fields.cars}) sum.add(value);
+  sum.add(std::string_view(fields.model));
+  for (const std::uint64_t value : {fields.step, fields.digest}) sum.add(value);
+  sum.add(std::string_view(fields.encoding));
+  for (const std::uint64_t value :
+       {fields.planes, fields.physicsHash, fields.timeseriesEvery, fields.timeseries.rows, fields.timeseries.checksum,
+        fields.spacetime.rows, fields.spacetime.checksum, fields.detectors, fields.openRowSteps}) {
+    sum.add(value);
   }
-  return hash;
+  sum.add(fields.openRowDistance);
+  for (const std::int64_t count : fields.openRowCounts) sum.add(count);
+  return sum.value();
 }
 
-void writeRootColumn(const Comm& comm, hid_t file, const std::string& name, std::uint64_t count,
-                     const std::int64_t* data) {
-  h5::writeDistributed(file, name, H5T_STD_I64LE, H5T_NATIVE_INT64, count, {0, comm.isRoot() ? count : 0}, data);
+StateContents contentsOf(const Fields& fields, const RunIdentity& identity) {
+  StateContents contents;
+  addIdentity(contents, format::kCheckpoint, identity);
+  contents.attribute(format::kCheckpointFormatAttribute, fields.format);
+  contents.attribute(format::kStepAttribute, fields.step);
+  contents.attribute(format::kDigestAttribute, fields.digest);
+  contents.attribute(format::kEncodingAttribute, fields.encoding);
+  if (fields.planes > 0) contents.attribute(format::kPlanesAttribute, fields.planes);
+  contents.attribute(format::kPhysicsHashAttribute, fields.physicsHash);
+  contents.attribute(format::kTimeseriesEveryAttribute, fields.timeseriesEvery);
+  contents.attribute(format::kTimeseriesRowsAttribute, fields.timeseries.rows);
+  contents.attribute(format::kTimeseriesChecksumAttribute, fields.timeseries.checksum);
+  contents.attribute(format::kSpacetimeRowsAttribute, fields.spacetime.rows);
+  contents.attribute(format::kSpacetimeChecksumAttribute, fields.spacetime.checksum);
+  contents.attribute(format::kDetectorsAttribute, fields.detectors);
+  contents.attribute(format::kOpenRowStepsAttribute, fields.openRowSteps);
+  contents.attribute(format::kOpenRowDistanceAttribute, fields.openRowDistance);
+  contents.attribute(format::kStateChecksumAttribute, checksumOf(fields));
+  contents.integerDatasets.emplace_back(format::kOpenRowCountsDataset, fields.openRowCounts);
+  return contents;
 }
 
-void writeFile(const Comm& comm, const std::string& path, const Road& road, const RunIdentity& identity,
-               std::uint64_t hash, const CheckpointState& state, std::uint64_t digest, const h5::Settings& settings) {
-  // Every rank must pass the same attribute values: the row count is rank 0's, shared.
-  const std::uint64_t rows = std::stoull(comm.broadcastFromRoot(std::to_string(state.rows.size())));
-  const std::uint64_t detectors = state.openRow.detectorCounts.size();
-  h5::OpenFile file = h5::createCollective(path, comm, settings);
-  writeIdentity(file.get(), "checkpoint", identity);
-  h5::writeAttribute(file.get(), "step", state.step);
-  h5::writeAttribute(file.get(), "digest", digest);
-  h5::writeAttribute(file.get(), "encoding", roadEncoding(road));
-  h5::writeAttribute(file.get(), "physics_hash", hash);
-  h5::writeAttribute(file.get(), "timeseries_every", state.timeseriesEvery);
-  h5::writeAttribute(file.get(), "timeseries_rows", rows);
-  const std::uint64_t rowsCheck = std::stoull(comm.broadcastFromRoot(std::to_string(rowsDigest(state.rows))));
-  h5::writeAttribute(file.get(), "timeseries_digest", rowsCheck);
-  h5::writeAttribute(file.get(), "detectors", detectors);
-  h5::writeAttribute(file.get(), "open_row_steps", state.openRow.steps);
-  h5::writeAttribute(file.get(), "open_row_distance", state.openRow.distance);
-  h5::writeDistributed(file.get(), "road", H5T_STD_U64LE, H5T_NATIVE_UINT64, packed::wordsFor(identity.cells),
-                       {road.range().begin / packed::kCellsPerWord, road.words().size()}, road.words().data());
-  writeVelocityPlanes(comm, file.get(), road, identity.cells);
-  writeRootColumn(comm, file.get(), "open_row_detector_counts", detectors, state.openRow.detectorCounts.data());
-  {
-    const RowColumns columns(state.rows);
-    const h5::Group group = h5::createGroup(file.get(), "timeseries");
-    writeRootColumn(comm, group.get(), "step", rows, columns.steps.data());
-    writeRootColumn(comm, group.get(), "distance", rows, columns.distances.data());
-    writeRootColumn(comm, group.get(), "detector_counts", rows * detectors, columns.counts.data());
-  }
-  file.handle.closeOrThrow("close " + path);
-}
-
-template <typename Value>
-std::vector<Value> readWhole(hid_t location, const std::string& name, hid_t memoryType, const std::string& path) {
-  const h5::Dataset dataset = h5::openDataset(location, name, path);
-  std::vector<Value> values(h5::extent(dataset).at(0));
-  if (!values.empty()) {
-    h5::check(H5Dread(dataset.get(), memoryType, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-              "read " + name + " in " + path);
-  }
-  return values;
-}
-
-// Rank 0 alone, serially: everything but the road. Throws h5::Error or RuntimeError with the reason.
-FoundCheckpoint readSmallParts(const std::string& path, std::uint64_t& cells) {
-  if (!h5::isHdf5File(path)) throw RuntimeError("not a readable HDF5 file (truncated or damaged?)");
+// Rank 0 alone, serially: every field, read and checked. Throws (any exception) with the reason.
+Fields readFields(const std::string& path) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) throw InputError("no such file");
+  if (!h5::isHdf5File(path)) throw InputError("not an HDF5 file (truncated or damaged?)");
   const h5::OpenFile file = h5::openSerial(path, h5::Access::ReadOnly);
-  if (!h5::hasAttribute(file.get(), "kind") || h5::readTextAttribute(file.get(), "kind") != "checkpoint") {
-    throw RuntimeError("not a convoy checkpoint (no kind = checkpoint attribute)");
+  if (!h5::hasAttribute(file, format::kKindAttribute)) {
+    throw InputError("not a convoy file (it has no 'kind' attribute)");
   }
-  FoundCheckpoint found;
-  found.path = path;
-  found.configYaml = h5::readTextAttribute(file.get(), "config");
-  found.digest = h5::readUnsignedAttribute(file.get(), "digest");
-  cells = h5::readUnsignedAttribute(file.get(), "cells");
-  CheckpointState& state = found.state;
-  state.step = h5::readUnsignedAttribute(file.get(), "step");
-  state.timeseriesEvery = h5::readUnsignedAttribute(file.get(), "timeseries_every");
-  const std::uint64_t detectors = h5::readUnsignedAttribute(file.get(), "detectors");
-  state.openRow.steps = h5::readUnsignedAttribute(file.get(), "open_row_steps");
-  state.openRow.distance = h5::readSignedAttribute(file.get(), "open_row_distance");
-  state.openRow.detectorCounts = readWhole<std::int64_t>(file.get(), "open_row_detector_counts", H5T_NATIVE_INT64, path);
-  const auto steps = readWhole<std::int64_t>(file.get(), "timeseries/step", H5T_NATIVE_INT64, path);
-  const auto distances = readWhole<std::int64_t>(file.get(), "timeseries/distance", H5T_NATIVE_INT64, path);
-  const auto counts = readWhole<std::int64_t>(file.get(), "timeseries/detector_counts", H5T_NATIVE_INT64, path);
-  const std::uint64_t rows = h5::readUnsignedAttribute(file.get(), "timeseries_rows");
-  if (steps.size() != rows || distances.size() != rows || counts.size() != rows * detectors ||
-      state.openRow.detectorCounts.size() != detectors) {
-    throw RuntimeError("its time series does not have the " + std::to_string(rows) + " rows it claims");
+  const std::string kind = h5::readAttribute<std::string>(file, format::kKindAttribute);
+  if (kind != format::kCheckpoint) throw InputError("a convoy " + kind + " file, not a checkpoint");
+  Fields fields;
+  fields.version = h5::readAttribute<std::string>(file, format::kVersionAttribute);
+  if (!h5::hasAttribute(file, format::kCheckpointFormatAttribute)) {
+    const bool formatOne = h5::hasDataset(file, std::string(format::kFormat1TimeseriesGroup) + "/step");
+    throw InputError(formatOne ? "a checkpoint of convoy " + fields.version +
+                                     " (format 1, the time series inside it), which convoy " + kVersion +
+                                     " cannot continue; finish the run with convoy " + fields.version +
+                                     ", or start it afresh in a new output directory"
+                               : "it has no 'checkpoint_format' attribute");
   }
-  for (std::uint64_t row = 0; row < rows; ++row) {
-    FlowRow flow;
-    flow.step = static_cast<std::uint64_t>(steps[row]);
-    flow.steps = state.timeseriesEvery;
-    flow.distance = distances[row];
-    flow.detectorCounts.assign(counts.begin() + static_cast<std::ptrdiff_t>(row * detectors),
-                               counts.begin() + static_cast<std::ptrdiff_t>((row + 1) * detectors));
-    state.rows.push_back(std::move(flow));
+  fields.format = h5::readAttribute<std::uint64_t>(file, format::kCheckpointFormatAttribute);
+  if (fields.format != format::kCheckpointFormat) {
+    throw InputError("checkpoint format " + std::to_string(fields.format) + ", which convoy " + kVersion +
+                     " does not know (it reads format " + std::to_string(format::kCheckpointFormat) + ")");
   }
-  if (rowsDigest(state.rows) != h5::readUnsignedAttribute(file.get(), "timeseries_digest")) {
-    throw RuntimeError("its time series does not match its check sum (timeseries_digest)");
+  fields.config = h5::readAttribute<std::string>(file, format::kConfigAttribute);
+  fields.cells = h5::readAttribute<std::uint64_t>(file, format::kCellsAttribute);
+  fields.cars = h5::readAttribute<std::uint64_t>(file, format::kCarsAttribute);
+  fields.model = h5::readAttribute<std::string>(file, format::kModelAttribute);
+  fields.step = h5::readAttribute<std::uint64_t>(file, format::kStepAttribute);
+  fields.digest = h5::readAttribute<std::uint64_t>(file, format::kDigestAttribute);
+  fields.encoding = h5::readAttribute<std::string>(file, format::kEncodingAttribute);
+  fields.planes = h5::hasAttribute(file, format::kPlanesAttribute)
+                      ? h5::readAttribute<std::uint64_t>(file, format::kPlanesAttribute)
+                      : 0;
+  fields.physicsHash = h5::readAttribute<std::uint64_t>(file, format::kPhysicsHashAttribute);
+  fields.timeseriesEvery = h5::readAttribute<std::uint64_t>(file, format::kTimeseriesEveryAttribute);
+  fields.timeseries = {h5::readAttribute<std::uint64_t>(file, format::kTimeseriesRowsAttribute),
+                       h5::readAttribute<std::uint64_t>(file, format::kTimeseriesChecksumAttribute)};
+  fields.spacetime = {h5::readAttribute<std::uint64_t>(file, format::kSpacetimeRowsAttribute),
+                      h5::readAttribute<std::uint64_t>(file, format::kSpacetimeChecksumAttribute)};
+  fields.detectors = h5::readAttribute<std::uint64_t>(file, format::kDetectorsAttribute);
+  fields.openRowSteps = h5::readAttribute<std::uint64_t>(file, format::kOpenRowStepsAttribute);
+  fields.openRowDistance = h5::readAttribute<std::int64_t>(file, format::kOpenRowDistanceAttribute);
+  fields.openRowCounts =
+      h5::readWhole<std::int64_t>(h5::openDataset(file, format::kOpenRowCountsDataset, path),
+                                  format::kMostDetectors, "/" + std::string(format::kOpenRowCountsDataset));
+  if (checksumOf(fields) != h5::readAttribute<std::uint64_t>(file, format::kStateChecksumAttribute)) {
+    throw InputError("its fields do not match their checksum (state_checksum): the file was damaged or edited");
   }
-  return found;
+  return fields;
 }
 
-// The small parts every rank needs, as text for a broadcast.
-std::string serialise(const FoundCheckpoint& found, std::uint64_t cells) {
-  std::ostringstream text;
-  text << cells << ' ' << found.digest << ' ' << found.state.step << ' ' << found.state.timeseriesEvery << ' '
-       << found.state.openRow.steps << ' ' << found.state.openRow.distance << ' '
-       << found.state.openRow.detectorCounts.size();
-  for (const std::int64_t count : found.state.openRow.detectorCounts) text << ' ' << count;
-  text << '\n' << found.configYaml;
-  return text.str();
+// What must hold between the fields and the stored config; the first rule broken, or "".
+std::string inconsistency(const Fields& fields, const Config& config) {
+  const auto mismatch = [](const std::string& what, const auto& stored, const auto& expected) {
+    return what + " is " + fmt::format("{}", stored) + " but should be " + fmt::format("{}", expected);
+  };
+  const bool nasch = config.model.type == ModelType::Nasch;
+  const unsigned planes = nasch ? format::planesFor(config.model.vmax) : 0;
+  const std::uint64_t vmax = nasch ? config.model.vmax : 1;
+  const std::uint64_t every = fields.timeseriesEvery;
+  if (fields.cells != config.road.cells) return mismatch("cells", fields.cells, config.road.cells);
+  if (fields.cars > fields.cells) return mismatch("cars", fields.cars, "at most cells");
+  if (fields.model != modelName(config.model.type)) return mismatch("model", fields.model, modelName(config.model.type));
+  if (format::encodingName(fields.encoding) != (nasch ? format::kPlanesEncodingName : format::kBitsEncodingName)) {
+    return "encoding names " + format::encodingName(fields.encoding) + ", not the encoding of a " + fields.model + " road";
+  }
+  if (fields.planes != planes) return mismatch("velocity_planes", fields.planes, planes);
+  if (fields.physicsHash != physicsHash(config)) return mismatch("physics_hash", fields.physicsHash, physicsHash(config));
+  if (every != config.output.timeseriesEvery) return mismatch("timeseries_every", every, config.output.timeseriesEvery);
+  if (fields.step > format::kMostCells) return mismatch("step", fields.step, "at most 2^62");
+  if (fields.openRowSteps >= every) return mismatch("open_row_steps", fields.openRowSteps, "less than timeseries_every");
+  if (fields.timeseries.rows > fields.step / every || fields.timeseries.rows * every + fields.openRowSteps != fields.step) {
+    return "step (" + std::to_string(fields.step) + ") is not timeseries_rows x timeseries_every + open_row_steps (" +
+           std::to_string(fields.timeseries.rows) + " x " + std::to_string(every) + " + " +
+           std::to_string(fields.openRowSteps) + ")";
+  }
+  if (fields.detectors != config.output.detectors.size() || fields.openRowCounts.size() != fields.detectors) {
+    return "detectors (" + std::to_string(fields.detectors) + ", with " + std::to_string(fields.openRowCounts.size()) +
+           " open-row counts) does not match the config's " + std::to_string(config.output.detectors.size());
+  }
+  const Wide mostDistance = static_cast<Wide>(fields.cars) * vmax * fields.openRowSteps;
+  if (fields.openRowDistance < 0 || static_cast<Wide>(fields.openRowDistance) > mostDistance) {
+    return "open_row_distance (" + std::to_string(fields.openRowDistance) + ") is not what " +
+           std::to_string(fields.cars) + " cars can travel in " + std::to_string(fields.openRowSteps) + " steps";
+  }
+  for (const std::int64_t count : fields.openRowCounts) {
+    // At most one car passes a point in a step (cars never overtake).
+    if (count < 0 || static_cast<std::uint64_t>(count) > fields.openRowSteps) {
+      return "an open-row detector count (" + std::to_string(count) + ") is not between 0 and open_row_steps";
+    }
+  }
+  const std::uint64_t window = config.output.spacetime.every;
+  if (window == 0 ? fields.spacetime.rows != 0 : fields.spacetime.rows > fields.step / window + 1) {
+    return "spacetime_rows (" + std::to_string(fields.spacetime.rows) + ") is more than the window can hold";
+  }
+  return "";
 }
 
-void deserialise(const std::string& text, FoundCheckpoint& found, std::uint64_t& cells) {
-  std::istringstream in(text);
-  std::size_t detectors = 0;
-  in >> cells >> found.digest >> found.state.step >> found.state.timeseriesEvery >> found.state.openRow.steps >>
-      found.state.openRow.distance >> detectors;
-  found.state.openRow.detectorCounts.resize(detectors);
-  for (auto& count : found.state.openRow.detectorCounts) in >> count;
-  in.ignore(1);
-  found.configYaml.assign(std::istreambuf_iterator<char>(in), {});
-}
-
-// Collective: the digest of /road as read back.
-std::uint64_t recomputeDigest(const Comm& comm, const std::string& path, std::uint64_t cells) {
-  const Decomposition decomposition(cells, comm.size());
-  const CellRange range = decomposition.range(comm.rank());
-  std::vector<std::uint64_t> words(packed::wordsFor(range.cells()));
-  const h5::OpenFile file = h5::openCollective(path, comm, h5::Settings{}, h5::Access::ReadOnly);
-  const h5::Dataset road = h5::openDataset(file.get(), "road", path);
-  h5::readDistributed(road, H5T_NATIVE_UINT64, {range.begin / packed::kCellsPerWord, words.size()}, words.data());
-  std::array<std::uint64_t, 1> sum{digest::partialSum(words, range) +
-                                   planesDigestPartialSum(comm, file.get(), path, range)};
-  const bool paddingSet = !words.empty() && range.end == cells && (words.back() & ~packed::lastWordMask(cells)) != 0;
-  if (paddingSet) sum[0] ^= 1;  // a damaged last word must not pass
-  comm.sumInPlace(sum);
-  return digest::finish(sum[0], cells);
+// Collective: rank 0's fields, on every rank.
+Fields shared(const Comm& comm, Fields fields) {
+  struct Numbers {
+    std::uint64_t format, cells, cars, step, digest, planes, physicsHash, timeseriesEvery;
+    SeriesMark timeseries, spacetime;
+    std::uint64_t detectors, openRowSteps;
+    std::int64_t openRowDistance;
+  };
+  Numbers numbers{fields.format,      fields.cells,     fields.cars,         fields.step,
+                  fields.digest,      fields.planes,    fields.physicsHash,  fields.timeseriesEvery,
+                  fields.timeseries,  fields.spacetime, fields.detectors,    fields.openRowSteps,
+                  fields.openRowDistance};
+  numbers = comm.broadcast(numbers);
+  Fields all;
+  all.format = numbers.format;
+  all.cells = numbers.cells;
+  all.cars = numbers.cars;
+  all.step = numbers.step;
+  all.digest = numbers.digest;
+  all.planes = numbers.planes;
+  all.physicsHash = numbers.physicsHash;
+  all.timeseriesEvery = numbers.timeseriesEvery;
+  all.timeseries = numbers.timeseries;
+  all.spacetime = numbers.spacetime;
+  all.detectors = numbers.detectors;
+  all.openRowSteps = numbers.openRowSteps;
+  all.openRowDistance = numbers.openRowDistance;
+  all.version = comm.broadcast(fields.version);
+  all.config = comm.broadcast(fields.config);
+  all.model = comm.broadcast(fields.model);
+  all.encoding = comm.broadcast(fields.encoding);
+  all.openRowCounts = comm.broadcast(std::move(fields.openRowCounts));
+  return all;
 }
 
 void pruneOlder(const std::string& directory, std::uint64_t keep) {
@@ -187,6 +236,10 @@ void pruneOlder(const std::string& directory, std::uint64_t keep) {
   }
 }
 
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 std::string checkpointFileName(std::uint64_t step) { return fmt::format("{}{:012}{}", kPrefix, step, kSuffix); }
@@ -194,12 +247,12 @@ std::string checkpointFileName(std::uint64_t step) { return fmt::format("{}{:012
 std::vector<std::string> listCheckpoints(const std::string& directory) {
   std::vector<std::pair<std::uint64_t, std::string>> found;
   std::error_code error;
-  for (const auto& entry : fs::directory_iterator(fs::path(directory) / "checkpoints", error)) {
+  for (const auto& entry : fs::directory_iterator(fs::path(directory) / format::kCheckpointsFolder, error)) {
     const std::string name = entry.path().filename().string();
-    const std::size_t digits = name.size() - std::string(kPrefix).size() - std::string(kSuffix).size();
-    if (name.rfind(kPrefix, 0) != 0 || !name.ends_with(kSuffix) || digits != 12) continue;
-    const std::string step = name.substr(std::string(kPrefix).size(), digits);
-    if (step.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (name.rfind(kPrefix, 0) != 0 || !name.ends_with(kSuffix)) continue;
+    const std::string step = name.substr(std::string(kPrefix).size(), name.size() - std::string(kPrefix).size() -
+                                                                          std::string(kSuffix).size());
+    if (step.size() != 12 || step.find_first_not_of("0123456789") != std::string::npos) continue;
     found.emplace_back(std::stoull(step), entry.path().string());
   }
   std::sort(found.rbegin(), found.rend());
@@ -212,64 +265,123 @@ CheckpointWrite writeCheckpoint(const Comm& comm, const std::string& directory, 
                                 const RunIdentity& identity, std::uint64_t physicsHash, const CheckpointState& state,
                                 std::uint64_t keep, const h5::Settings& settings) {
   const auto start = std::chrono::steady_clock::now();
-  const fs::path folder = fs::path(directory) / "checkpoints";
+  const fs::path folder = fs::path(directory) / format::kCheckpointsFolder;
   CheckpointWrite written;
   written.path = (folder / checkpointFileName(state.step)).string();
   written.digest = road.globalDigest();
-  const std::string temporary = written.path + ".tmp";
+  const std::string temporary = written.path + format::kTemporarySuffix;
   comm.onRootThenShareErrors([&] {
     std::error_code error;
     fs::create_directories(folder, error);
     if (error) throw RuntimeError("cannot create " + folder.string() + ": " + error.message());
   });
-  try {
-    writeFile(comm, temporary, road, identity, physicsHash, state, written.digest, settings);
-  } catch (const RuntimeError& error) {
-    throw RuntimeError("cannot write the checkpoint " + temporary + " (the previous checkpoint is intact): " +
-                           error.what(),
-                       error.scope());
-  }
+  Fields fields;
+  fields.version = kVersion;
+  fields.config = identity.configYaml;
+  fields.cells = identity.cells;
+  fields.cars = identity.cars;
+  fields.model = identity.model;
+  fields.step = state.step;
+  fields.digest = written.digest;
+  fields.encoding = roadEncoding(road);
+  fields.planes = road.velocityPlanes();
+  fields.physicsHash = physicsHash;
+  fields.timeseriesEvery = state.timeseriesEvery;
+  fields.timeseries = state.timeseries;
+  fields.spacetime = state.spacetime;
+  fields.detectors = state.openRow.detectorCounts.size();
+  fields.openRowSteps = state.openRow.steps;
+  fields.openRowDistance = state.openRow.distance;
+  fields.openRowCounts = state.openRow.detectorCounts;
+  const StateFileWrite file = writeStateFile(comm, temporary, road, identity.cells, contentsOf(fields, identity), settings);
+  written.bytes = file.bytes;
+  written.writeSeconds = comm.broadcast(file.seconds);
+  const auto verifyStart = std::chrono::steady_clock::now();
   const CheckpointCheck check = checkCheckpoint(comm, temporary);
   if (!check.checkpoint) {
+    removeQuietly(comm, temporary);
     throw RuntimeError("the checkpoint " + temporary + " did not verify after writing: " + check.problem,
                        ErrorScope::AllRanks);
   }
-  comm.onRootThenShareErrors([&] {
-    std::error_code error;
-    fs::rename(temporary, written.path, error);
-    if (error) throw RuntimeError("cannot rename " + temporary + " to " + written.path + ": " + error.message());
-    pruneOlder(directory, keep);
-  });
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  written.seconds = std::stod(comm.broadcastFromRoot(fmt::format("{:.17g}", seconds)));
+  written.verifySeconds = comm.broadcast(secondsSince(verifyStart));
+  renameIntoPlace(comm, temporary, written.path);
+  if (comm.isRoot()) pruneOlder(directory, keep);
+  written.seconds = comm.broadcast(secondsSince(start));
   return written;
 }
 
-CheckpointCheck checkCheckpoint(const Comm& comm, const std::string& path) {
-  CheckpointCheck result;
-  FoundCheckpoint found;
-  std::uint64_t cells = 0;
+CheckpointCheck checkCheckpointFields(const Comm& comm, const std::string& path) {
+  Fields fields;
   std::string problem;
+  Config config;
   if (comm.isRoot()) {
     try {
-      found = readSmallParts(path, cells);
-    } catch (const RuntimeError& error) {
+      fields = readFields(path);
+      config = parseConfig(path + " (its config attribute)", fields.config, {}).config;
+      problem = inconsistency(fields, config);
+    } catch (const InputError& error) {
+      problem = error.what();
+    } catch (const std::exception& error) {  // h5::Error, and anything a damaged file may cause
       problem = error.what();
     }
   }
-  problem = comm.broadcastFromRoot(problem);
+  problem = comm.broadcast(problem);
   if (!problem.empty()) return {std::nullopt, problem};
-  std::vector<FlowRow> rows = std::move(found.state.rows);
-  deserialise(comm.broadcastFromRoot(comm.isRoot() ? serialise(found, cells) : ""), found, cells);
+  fields = shared(comm, std::move(fields));
+  FoundCheckpoint found;
   found.path = path;
-  found.state.rows = std::move(rows);  // rank 0 only
-  const std::uint64_t digest = recomputeDigest(comm, path, cells);
-  if (digest != found.digest) {
-    return {std::nullopt, fmt::format("its road does not match its digest (stored {:016x}, recomputed {:016x})",
-                                      found.digest, digest)};
+  found.configYaml = fields.config;
+  // Every rank parses the same text and gets the same config (rank 0 already found it valid).
+  found.config = parseConfig(path + " (its config attribute)", fields.config, {}).config;
+  found.cells = fields.cells;
+  found.cars = fields.cars;
+  found.digest = fields.digest;
+  found.planes = static_cast<unsigned>(fields.planes);
+  found.state.step = fields.step;
+  found.state.timeseriesEvery = fields.timeseriesEvery;
+  found.state.openRow.steps = fields.openRowSteps;
+  found.state.openRow.distance = fields.openRowDistance;
+  found.state.openRow.detectorCounts = fields.openRowCounts;
+  found.state.timeseries = fields.timeseries;
+  found.state.spacetime = fields.spacetime;
+  return {std::move(found), ""};
+}
+
+std::string checkCheckpointRoad(const Comm& comm, const FoundCheckpoint& checkpoint, Road* road) {
+  try {
+    StateSums sums;
+    comm.agree([&] {
+      const h5::OpenFile file = h5::openCollective(checkpoint.path, comm, h5::Settings{}, h5::Access::ReadOnly);
+      std::vector<std::span<std::uint64_t>> layers;
+      if (road != nullptr) layers = layersOf(*road);
+      sums = readStateRoad(comm, file, Decomposition(checkpoint.cells, comm.size()), checkpoint.planes, layers);
+    });
+    if (sums.paddingWords > 0) return "its road has bits set past the last cell";
+    if (sums.strayVelocities > 0) return "its velocity planes have velocities on cells without a car";
+    if (sums.cars != checkpoint.cars) {
+      return fmt::format("its road holds {} cars, not the {} it records", sums.cars, checkpoint.cars);
+    }
+    const std::uint64_t digest = sums.digest(checkpoint.cells);
+    if (digest != checkpoint.digest) {
+      return fmt::format("its road does not match its digest (stored {:016x}, recomputed {:016x})", checkpoint.digest,
+                         digest);
+    }
+    if (road != nullptr && checkpoint.config.model.type == ModelType::Nasch &&
+        wordsAboveVmax(comm, *road, static_cast<unsigned>(checkpoint.config.model.vmax)) > 0) {
+      return "its velocity planes hold velocities above model.vmax";
+    }
+  } catch (const RuntimeError& error) {  // every rank alike: comm.agree shared it
+    return error.what();
   }
-  result.checkpoint = std::move(found);
-  return result;
+  return "";
+}
+
+CheckpointCheck checkCheckpoint(const Comm& comm, const std::string& path) {
+  CheckpointCheck check = checkCheckpointFields(comm, path);
+  if (!check.checkpoint) return check;
+  const std::string problem = checkCheckpointRoad(comm, *check.checkpoint, nullptr);
+  if (!problem.empty()) return {std::nullopt, problem};
+  return check;
 }
 
 }  // namespace convoy::io

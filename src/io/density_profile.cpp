@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "convoy/packed_road.hpp"
+#include "convoy/core/packed_road.hpp"
 
 namespace convoy::io {
 namespace {

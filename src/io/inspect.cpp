@@ -1,57 +1,34 @@
 #include "convoy/io/inspect.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
 #include <filesystem>
 
-#include "convoy/decomposition.hpp"
-#include "convoy/digest.hpp"
 #include "convoy/h5/attribute.hpp"
-#include "convoy/h5/dataset.hpp"
 #include "convoy/h5/file.hpp"
-#include "convoy/io/velocity_planes.hpp"
-#include "convoy/packed_road.hpp"
+#include "convoy/io/checkpoint.hpp"
+#include "convoy/io/format.hpp"
+#include "convoy/io/road_file.hpp"
+#include "convoy/io/series_reader.hpp"
+#include "convoy/io/state_file.hpp"
 
 namespace convoy::io {
 namespace {
 
-struct RoadCheck {
-  std::uint64_t cars = 0;
-  std::uint64_t digest = 0;
-};
-
-// Collective: every rank reads its part of /road and the partial sums are added up.
-RoadCheck recomputeRoad(const Comm& comm, const h5::OpenFile& file, std::uint64_t cells) {
-  const Decomposition decomposition(cells, comm.size());
-  const CellRange range = decomposition.range(comm.rank());
-  std::vector<std::uint64_t> words(packed::wordsFor(range.cells()));
-  const h5::Dataset road = h5::openDataset(file.get(), "road", file.path);
-  if (h5::extent(road) != std::vector<std::uint64_t>{packed::wordsFor(cells)}) {
-    throw InputError(file.path + ": /road does not hold " + std::to_string(packed::wordsFor(cells)) +
-                     " words for the file's " + std::to_string(cells) + " cells");
-  }
-  h5::readDistributed(road, H5T_NATIVE_UINT64, {range.begin / packed::kCellsPerWord, words.size()}, words.data());
-  // Bits set past the last cell are damage too: counted as cars, they make the count disagree.
-  std::array<std::uint64_t, 2> sums{packed::countCars(words),
-                                    digest::partialSum(words, range) + planesDigestPartialSum(comm, file.get(), file.path, range)};
-  comm.sumInPlace(sums);
-  return {sums[0], digest::finish(sums[1], cells)};
-}
-
-void printIdentity(std::ostream& out, hid_t file, const std::string& path) {
+void printIdentity(std::ostream& out, h5::Node file, const std::string& path) {
   out << "file: " << path << "\n";
-  out << "kind: " << h5::readTextAttribute(file, "kind") << "\n";
-  out << "convoy_version: " << h5::readTextAttribute(file, "convoy_version") << "\n";
-  out << "model: " << h5::readTextAttribute(file, "model") << "\n";
-  out << "cells: " << h5::readUnsignedAttribute(file, "cells") << "\n";
-  out << "cars: " << h5::readUnsignedAttribute(file, "cars") << "\n";
+  out << "kind: " << h5::readAttribute<std::string>(file, format::kKindAttribute) << "\n";
+  out << "convoy_version: " << h5::readAttribute<std::string>(file, format::kVersionAttribute) << "\n";
+  out << "model: " << h5::readAttribute<std::string>(file, format::kModelAttribute) << "\n";
+  out << "cells: " << h5::readAttribute<std::uint64_t>(file, format::kCellsAttribute) << "\n";
+  out << "cars: " << h5::readAttribute<std::uint64_t>(file, format::kCarsAttribute) << "\n";
 }
 
-void printConfig(std::ostream& out, hid_t file) {
+void printConfig(std::ostream& out, h5::Node file) {
   out << "config: |\n";
-  std::string config = h5::readTextAttribute(file, "config");
+  const std::string config = h5::readAttribute<std::string>(file, format::kConfigAttribute);
   for (std::size_t start = 0; start < config.size();) {
     const std::size_t end = std::min(config.find('\n', start), config.size());
     out << "  " << config.substr(start, end - start) << "\n";
@@ -59,55 +36,93 @@ void printConfig(std::ostream& out, hid_t file) {
   }
 }
 
-template <typename Value>
-std::vector<Value> readColumn(hid_t file, const std::string& name, hid_t memoryType, const std::string& path) {
-  const h5::Dataset dataset = h5::openDataset(file, name, path);
-  std::vector<Value> values(h5::extent(dataset)[0]);
-  if (!values.empty()) {
-    h5::check(H5Dread(dataset.get(), memoryType, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "read " + name);
+const char* writingNote(bool beingWritten) {
+  return beingWritten ? "being written (a run has it open, or its writer was killed): the complete rows are shown\n"
+                      : "";
+}
+
+void describeTimeseries(const std::string& path, std::ostream& out) {
+  const TimeseriesInfo info = readTimeseries(path);
+  printIdentity(out, info.file, path);
+  out << writingNote(info.file.beingWritten);
+  out << "timeseries_every: " << info.every << "\n";
+  out << "rows: " << info.rows << "\n";
+  out << "detectors: " << info.detectorPositions.size() << "\n";
+  if (info.rows == 0) return;
+  out << fmt::format("last row: step {}\n", info.lastStep);
+  out << fmt::format("mean flow over all rows: {:.6f}\n", info.meanFlow);
+}
+
+void describeSpacetime(const std::string& path, std::ostream& out) {
+  const SpacetimeInfo info = readSpacetime(path);
+  printIdentity(out, info.file, path);
+  out << writingNote(info.file.beingWritten);
+  out << "start: " << info.start << "\nwidth: " << info.width << "\nevery: " << info.every << "\n";
+  out << "rows: " << info.rows << "\n";
+  if (info.rows > 0) out << "steps: " << info.firstStep << " to " << info.lastStep << "\n";
+}
+
+// Rank 0: what kind of convoy file `path` is (InputError if none).
+std::string kindOf(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw InputError(path + ": a directory; give a file in it, e.g. " +
+                     (std::filesystem::path(path) / format::kTimeseriesFile).string());
   }
-  return values;
+  if (!std::filesystem::is_regular_file(path, error)) throw InputError(path + ": no such file");
+  if (!h5::isHdf5File(path)) throw InputError(path + ": not an HDF5 file");
+  try {
+    const h5::ReadFile file = h5::openForReading(path);
+    if (!h5::hasAttribute(file, format::kKindAttribute)) {
+      throw InputError(path + ": an HDF5 file, but not one convoy wrote (it has no 'kind' attribute); a uint8 "
+                              "dataset of 0/1 per cell in it can still start a run with init.from and init.dataset");
+    }
+    return h5::readAttribute<std::string>(file, format::kKindAttribute);
+  } catch (const h5::Error& failure) {
+    throw InputError(path + ": " + failure.what());
+  }
 }
 
-void printTimeseries(std::ostream& out, hid_t file, const std::string& path) {
-  const auto steps = readColumn<std::int64_t>(file, "step", H5T_NATIVE_INT64, path);
-  const auto flows = readColumn<double>(file, "flow", H5T_NATIVE_DOUBLE, path);
-  const auto velocities = readColumn<double>(file, "mean_velocity", H5T_NATIVE_DOUBLE, path);
-  const auto detectors = readColumn<std::int64_t>(file, "detectors/position", H5T_NATIVE_INT64, path);
-  out << "timeseries_every: " << h5::readUnsignedAttribute(file, "timeseries_every") << "\n";
-  out << "rows: " << steps.size() << "\n";
-  out << "detectors: " << detectors.size() << "\n";
-  if (steps.empty()) return;
-  double flowSum = 0;
-  for (const double flow : flows) flowSum += flow;
-  out << fmt::format("first row: step {}, flow {:.6f}, mean_velocity {:.6f}\n", steps.front(), flows.front(),
-                     velocities.front());
-  out << fmt::format("last row: step {}, flow {:.6f}, mean_velocity {:.6f}\n", steps.back(), flows.back(),
-                     velocities.back());
-  out << fmt::format("mean flow over all rows: {:.6f}\n", flowSum / static_cast<double>(flows.size()));
+// Collective: a snapshot's road read back and checked against what the file claims (the checks
+// init.from makes); the problem, or "".
+std::string checkSnapshot(const Comm& comm, const std::string& path, std::ostream& out) {
+  RoadFileInfo info;
+  try {
+    info = describeRoadFile(comm, {path, "", "inspect"});
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  StateSums sums;
+  try {
+    comm.agree([&] {
+      const h5::OpenFile file = h5::openCollective(path, comm, h5::Settings{}, h5::Access::ReadOnly);
+      sums = readStateRoad(comm, file, Decomposition(info.cells, comm.size()), info.planes);
+    });
+  } catch (const RuntimeError& error) {
+    return error.what();
+  }
+  const std::uint64_t digest = sums.digest(info.cells);
+  if (comm.isRoot()) {
+    out << fmt::format("digest: {:016x} stored, {:016x} recomputed from the road: {}\n", info.digest, digest,
+                       digest == info.digest ? "matches" : "DOES NOT MATCH");
+    out << fmt::format("cars counted in the road: {} ({})\n", sums.cars,
+                       sums.cars == info.cars ? "matches" : "DOES NOT MATCH the cars attribute");
+  }
+  if (digest != info.digest || sums.cars != info.cars) return "its road does not match what the file claims";
+  if (sums.paddingWords > 0) return "its road has bits set past the last cell";
+  if (sums.strayVelocities > 0) return "its velocity planes have velocities on cells without a car";
+  return "";
 }
 
-void printSpacetime(std::ostream& out, hid_t file, const std::string& path) {
-  const auto steps = readColumn<std::int64_t>(file, "step", H5T_NATIVE_INT64, path);
-  for (const char* name : {"start", "width", "every"}) out << name << ": " << h5::readUnsignedAttribute(file, name) << "\n";
-  out << "rows: " << steps.size() << "\n";
-  if (!steps.empty()) out << "steps: " << steps.front() << " to " << steps.back() << "\n";
-}
-
-// Rank 0 alone: what kind of file, and the summary of it that needs no collective reading.
-void describeFile(const std::string& path, std::ostream& out, std::string& kind) {
+void printStateSummary(std::ostream& out, const std::string& path) {
   const h5::OpenFile file = h5::openSerial(path, h5::Access::ReadOnly);
-  if (!h5::hasAttribute(file.get(), "kind")) {
-    throw InputError(path + ": an HDF5 file, but not one convoy wrote (it has no 'kind' attribute); a uint8 "
-                            "dataset of 0/1 per cell in it can still start a run with init.from and init.dataset");
+  printIdentity(out, file, path);
+  out << "step: " << h5::readAttribute<std::uint64_t>(file, format::kStepAttribute) << "\n";
+  out << "encoding: " << format::encodingName(h5::readAttribute<std::string>(file, format::kEncodingAttribute)) << "\n";
+  if (h5::hasAttribute(file, format::kPlanesAttribute)) {
+    out << "velocity_planes: " << h5::readAttribute<std::uint64_t>(file, format::kPlanesAttribute) << "\n";
   }
-  kind = h5::readTextAttribute(file.get(), "kind");
-  if (kind != "timeseries" && kind != "spacetime" && kind != "snapshot" && kind != "checkpoint") {
-    throw InputError(path + ": a file of kind '" + kind + "', which this version of convoy does not know");
-  }
-  printIdentity(out, file.get(), path);
-  if (kind == "timeseries") printTimeseries(out, file.get(), path);
-  if (kind == "spacetime") printSpacetime(out, file.get(), path);
+  printConfig(out, file);
 }
 
 }  // namespace
@@ -115,39 +130,45 @@ void describeFile(const std::string& path, std::ostream& out, std::string& kind)
 ExitCode inspectFile(const Comm& comm, const std::string& path, std::ostream& out) {
   std::string kind;
   comm.onRootThenShareErrors([&] {
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error)) throw InputError(path + ": no such file");
-    if (!h5::isHdf5File(path)) throw InputError(path + ": not an HDF5 file");
-    try {
-      describeFile(path, out, kind);
-    } catch (const h5::Error& failure) {
-      throw InputError(path + ": " + failure.what());  // a damaged file is bad input, not a runtime failure
+    kind = kindOf(path);
+    if (kind == format::kTimeseries) describeTimeseries(path, out);
+    if (kind == format::kSpacetime) describeSpacetime(path, out);
+    if (kind != format::kTimeseries && kind != format::kSpacetime && kind != format::kSnapshot &&
+        kind != format::kCheckpoint) {
+      throw InputError(path + ": a file of kind '" + kind + "', which this version of convoy does not know");
     }
   });
+  kind = comm.broadcast(kind);
+  if (kind == format::kTimeseries || kind == format::kSpacetime) return ExitCode::Success;
 
-  kind = comm.broadcastFromRoot(kind);
-  if (kind == "timeseries" || kind == "spacetime") return ExitCode::Success;
-
-  // A state file (snapshot or checkpoint): recompute what it claims.
-  const h5::OpenFile file = h5::openCollective(path, comm, h5::Settings{}, h5::Access::ReadOnly);
-  const std::uint64_t cells = h5::readUnsignedAttribute(file.get(), "cells");
-  const std::uint64_t storedCars = h5::readUnsignedAttribute(file.get(), "cars");
-  const std::uint64_t storedDigest = h5::readUnsignedAttribute(file.get(), "digest");
-  const RoadCheck check = recomputeRoad(comm, file, cells);
-  const bool matches = check.digest == storedDigest && check.cars == storedCars;
-  if (comm.isRoot()) {
-    out << "step: " << h5::readUnsignedAttribute(file.get(), "step") << "\n";
-    out << "encoding: " << h5::readTextAttribute(file.get(), "encoding") << "\n";
-    out << fmt::format("digest: {:016x} stored, {:016x} recomputed from the road: {}\n", storedDigest, check.digest,
-                       check.digest == storedDigest ? "matches" : "DOES NOT MATCH");
-    out << fmt::format("cars counted in the road: {} ({})\n", check.cars,
-                       check.cars == storedCars ? "matches" : "DOES NOT MATCH the cars attribute");
-    if (h5::hasDataset(file.get(), "density_profile")) {
-      out << "density_profile: " << h5::extent(h5::openDataset(file.get(), "density_profile", path))[0] << " bins\n";
+  // A state file: everything it claims is checked, as a restart or init.from would check it.
+  std::string problem;
+  if (kind == format::kCheckpoint) {
+    const CheckpointCheck check = checkCheckpoint(comm, path);
+    problem = check.problem;
+    if (comm.isRoot() && check.checkpoint) {
+      out << fmt::format("digest: {:016x} stored, recomputed from the road: matches\n", check.checkpoint->digest);
+      out << fmt::format("cars counted in the road: {} (matches)\n", check.checkpoint->cars);
+      out << fmt::format("time series: its first {} rows of timeseries.h5 belong to it\n",
+                         check.checkpoint->state.timeseries.rows);
     }
-    printConfig(out, file.get());
+  } else {
+    problem = checkSnapshot(comm, path, out);
   }
-  return matches ? ExitCode::Success : ExitCode::BadInput;
+  comm.onRootThenShareErrors([&] {
+    try {
+      printStateSummary(out, path);
+    } catch (const h5::Error& failure) {
+      if (problem.empty()) problem = failure.what();
+    }
+  });
+  problem = comm.broadcast(problem);
+  if (problem.empty()) return ExitCode::Success;
+  if (comm.isRoot()) {
+    out << "NOT VALID: " << problem << "\n";
+    spdlog::error("{}: not a valid {}: {}", path, kind, problem);
+  }
+  return ExitCode::BadInput;
 }
 
 }  // namespace convoy::io

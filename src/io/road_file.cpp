@@ -1,14 +1,18 @@
 #include "convoy/io/road_file.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
-#include <sstream>
 
-#include "convoy/error.hpp"
+#include "convoy/core/error.hpp"
+#include "convoy/core/packed_road.hpp"
 #include "convoy/h5/attribute.hpp"
 #include "convoy/h5/dataset.hpp"
 #include "convoy/h5/file.hpp"
-#include "convoy/packed_road.hpp"
+#include "convoy/io/format.hpp"
+#include "convoy/io/state_file.hpp"
+#include "convoy/io/velocity_planes.hpp"
 
 namespace convoy::io {
 namespace {
@@ -17,86 +21,214 @@ namespace {
 // cell of its whole part at once.
 constexpr std::uint64_t kCellsPerPiece = std::uint64_t{1} << 26;
 
-std::string datasetName(const RoadFileRequest& request) { return request.dataset.empty() ? "road" : request.dataset; }
+std::string datasetName(const RoadFileRequest& request) {
+  return request.dataset.empty() ? format::kRoadDataset : request.dataset;
+}
 
-std::string describeType(hid_t type) {
-  const H5T_class_t kind = H5Tget_class(type);
-  const std::size_t bytes = H5Tget_size(type);
-  std::string name = kind == H5T_INTEGER ? (H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int")
-                     : kind == H5T_FLOAT ? "float"
-                     : kind == H5T_STRING ? "string"
-                                          : "a non-numeric type";
-  if (kind == H5T_INTEGER || kind == H5T_FLOAT) name += std::to_string(8 * bytes);
-  return name;
+// What convoy cannot read of a dataset's storage, with what the user can do; "" if it can.
+std::string unreadableStorage(const h5::Storage& storage) {
+  if (storage.layout == h5::Storage::Layout::Virtual) {
+    return "is a virtual dataset (it maps other datasets); convoy reads only data stored in the file itself: "
+           "copy it into a plain dataset, e.g. h5repack -l CONTI in.h5 out.h5";
+  }
+  if (storage.externalFiles > 0) {
+    return "keeps its data in " + std::to_string(storage.externalFiles) +
+           " external file(s); convoy reads only data stored in the file itself: copy it into a plain dataset, "
+           "e.g. h5repack -l CONTI in.h5 out.h5";
+  }
+  if (!storage.filters.empty()) {
+    std::string names;
+    for (const std::string& name : storage.filters) names += (names.empty() ? "" : ", ") + name;
+    return "is compressed or filtered (" + names +
+           "); convoy reads only unfiltered data in parallel: rewrite it without compression, e.g. "
+           "h5repack -f NONE in.h5 out.h5";
+  }
+  return "";
+}
+
+// A convoy state file's claims, each checked against the others.
+void describeConvoyRoad(const h5::OpenFile& file, const h5::Dataset& road, const std::string& at,
+                        const std::string& where, RoadFileInfo& info) {
+  const std::string kind = h5::readAttribute<std::string>(file, format::kKindAttribute);
+  if (kind != format::kSnapshot && kind != format::kCheckpoint) {
+    throw InputError(where + ": a convoy " + kind + " file, which holds no road; give a snapshot or checkpoint");
+  }
+  const std::string encoding = format::encodingName(h5::readAttribute<std::string>(file, format::kEncodingAttribute));
+  const bool nasch = encoding == format::kPlanesEncodingName;
+  if (!nasch && encoding != format::kBitsEncodingName) {
+    throw InputError(where + ": attribute encoding is '" + encoding.substr(0, 40) + "', expected " +
+                     format::kBitsEncodingName + " or " + format::kPlanesEncodingName + ": the file is damaged");
+  }
+  info.cells = h5::readAttribute<std::uint64_t>(file, format::kCellsAttribute);
+  if (info.cells == 0 || info.cells > format::kMostCells) {
+    throw InputError(where + ": attribute cells = " + std::to_string(info.cells) + ", expected 1 to 2^62");
+  }
+  const h5::TypeInfo type = h5::typeOf(road);
+  if (h5::extent(road) != std::vector<std::uint64_t>{packed::wordsFor(info.cells)} ||
+      type.kind != h5::TypeClass::Integer || type.bytes != 8) {
+    throw InputError(at + " does not hold " + std::to_string(packed::wordsFor(info.cells)) +
+                     " 64-bit words for the file's " + std::to_string(info.cells) + " cells: the file is damaged");
+  }
+  info.cars = h5::readAttribute<std::uint64_t>(file, format::kCarsAttribute);
+  info.digest = h5::readAttribute<std::uint64_t>(file, format::kDigestAttribute);
+  const std::uint64_t planes = h5::hasAttribute(file, format::kPlanesAttribute)
+                                   ? h5::readAttribute<std::uint64_t>(file, format::kPlanesAttribute)
+                                   : 0;
+  if (nasch ? (planes == 0 || planes > format::kMostPlanes) : planes != 0) {
+    throw InputError(where + ": attribute velocity_planes = " + std::to_string(planes) + ", but a " + encoding +
+                     " road has " + (nasch ? "1 to 8" : "none") + ": the file is damaged");
+  }
+  for (std::uint64_t b = 0; b < planes; ++b) {
+    const std::string name = format::planeDataset(b);
+    if (!h5::hasDataset(file, name)) {
+      throw InputError(where + ": velocity_planes = " + std::to_string(planes) + " but there is no /" + name +
+                       ": the file is damaged");
+    }
+    const h5::Dataset plane = h5::openDataset(file, name, file.path);
+    const h5::TypeInfo planeType = h5::typeOf(plane);
+    if (h5::extent(plane) != h5::extent(road) || planeType.kind != h5::TypeClass::Integer || planeType.bytes != 8) {
+      throw InputError(where + ": /" + name + " is not " + std::to_string(packed::wordsFor(info.cells)) +
+                       " 64-bit words like /road: the file is damaged");
+    }
+  }
+  info.planes = static_cast<unsigned>(planes);
+  info.encoding = RoadEncoding::PackedBits;
 }
 
 RoadFileInfo inspectOnRoot(const RoadFileRequest& request) {
-  const std::string where = "init.from: " + request.path;
+  const std::string where = request.context + ": " + request.path;
   const std::string dataset = datasetName(request);
   std::error_code error;
   if (!std::filesystem::is_regular_file(request.path, error)) throw InputError(where + ": no such file");
   if (!h5::isHdf5File(request.path)) throw InputError(where + ": not an HDF5 file");
+  h5::OpenFile file;
   try {
-    const h5::OpenFile file = h5::openSerial(request.path, h5::Access::ReadOnly);
-    if (!h5::hasDataset(file.get(), dataset)) {
+    file = h5::openSerial(request.path, h5::Access::ReadOnly);
+  } catch (const h5::Error& failure) {
+    const std::string reason = failure.what();
+    if (reason.find("lock") != std::string::npos || reason.find("already open") != std::string::npos) {
+      throw InputError(where + ": another program has it open for writing (its HDF5 file lock is held), so it "
+                               "may be incomplete; start the run once that program has closed it");
+    }
+    throw InputError(where + ": " + reason);
+  }
+  try {
+    if (!h5::hasDataset(file, dataset)) {
       throw InputError(where + ": there is no dataset \"" + dataset + "\"" +
                        (request.dataset.empty() ? "; name the dataset to read with init.dataset" : ""));
     }
-    const h5::Dataset road = h5::openDataset(file.get(), dataset, request.path);
-    const std::vector<std::uint64_t> shape = h5::extent(road);
-    const h5::Datatype type = h5::storedType(road);
+    const h5::Dataset road = h5::openDataset(file, dataset, request.path);
     const std::string at = where + ": dataset \"" + dataset + "\"";
-    if (shape.size() != 1) throw InputError(at + " has " + std::to_string(shape.size()) + " dimensions; expected 1");
-    // A convoy state file: /road is bit-packed in both encodings (nasch-bitplanes-v1 adds velocities).
-    const std::string encoding = h5::hasAttribute(file.get(), "encoding") ? h5::readTextAttribute(file.get(), "encoding") : "";
-    const bool packed = dataset == "road" && (encoding.rfind("bits-v1", 0) == 0 || encoding.rfind("nasch-bitplanes-v1", 0) == 0);
-    if (packed) {
-      const std::uint64_t cells = h5::readUnsignedAttribute(file.get(), "cells");
-      if (cells == 0 || shape[0] != packed::wordsFor(cells) || H5Tget_class(type.get()) != H5T_INTEGER ||
-          H5Tget_size(type.get()) != 8) {
-        throw InputError(at + " does not hold " + std::to_string(packed::wordsFor(cells)) +
-                         " 64-bit words for the file's " + std::to_string(cells) + " cells: the file is damaged");
-      }
-      return {dataset, RoadEncoding::PackedBits, cells};
+    if (const std::string problem = unreadableStorage(h5::storageOf(road)); !problem.empty()) {
+      throw InputError(at + " " + problem);
     }
-    if (H5Tget_class(type.get()) != H5T_INTEGER || H5Tget_size(type.get()) != 1) {
-      throw InputError(at + " holds " + describeType(type.get()) +
-                       "; expected uint8, one value 0 or 1 per cell (or a convoy snapshot)");
+    const std::vector<std::uint64_t> shape = h5::extent(road);
+    if (shape.size() != 1) throw InputError(at + " has " + std::to_string(shape.size()) + " dimensions; expected 1");
+    RoadFileInfo info;
+    info.dataset = dataset;
+    const bool convoyState = dataset == format::kRoadDataset && h5::hasAttribute(file, format::kKindAttribute);
+    if (convoyState) {
+      describeConvoyRoad(file, road, at, where, info);
+      return info;
+    }
+    const h5::TypeInfo type = h5::typeOf(road);
+    if (type.kind == h5::TypeClass::Boolean) {
+      info.encoding = RoadEncoding::Boolean;
+    } else if (type.kind == h5::TypeClass::Integer && type.bytes == 1) {
+      info.encoding = RoadEncoding::BytePerCell;
+    } else {
+      throw InputError(at + " holds " + type.describe() +
+                       "; expected uint8 or bool, one value 0 or 1 per cell (or a convoy snapshot)");
     }
     if (shape[0] == 0) throw InputError(at + " is empty; a road needs at least one cell");
-    return {dataset, RoadEncoding::BytePerCell, shape[0]};
+    if (shape[0] > format::kMostCells) throw InputError(at + " has more than 2^62 cells");
+    info.cells = shape[0];
+    return info;
   } catch (const h5::Error& failure) {
     throw InputError(where + ": " + failure.what());
   }
 }
 
-std::uint64_t readPacked(const h5::Dataset& road, CellRange range, std::uint64_t cells,
-                         std::span<std::uint64_t> words) {
-  h5::readDistributed(road, H5T_NATIVE_UINT64, {range.begin / packed::kCellsPerWord, words.size()}, words.data());
-  // Bits past the road's last cell must be zero, or car counts would be wrong.
-  const bool holdsLastCell = !range.empty() && range.end == cells;
-  return holdsLastCell && (words.back() & ~packed::lastWordMask(cells)) != 0 ? 1 : 0;
+// Collective: a convoy file's road into `road`, checked against what the file claims.
+void loadPacked(const Comm& comm, const RoadFileInfo& info, const RoadFileRequest& request, Road& road,
+                unsigned vmax) {
+  const std::string at = request.context + ": " + request.path;
+  std::vector<std::span<std::uint64_t>> layers = layersOf(road);
+  for (std::size_t b = 1; b < layers.size(); ++b) std::ranges::fill(layers[b], 0);  // planes the file lacks
+  layers.resize(std::min<std::size_t>(layers.size(), info.planes + 1));
+  StateSums sums;
+  comm.agree([&] {
+    try {
+      const h5::OpenFile file = h5::openCollective(request.path, comm, h5::Settings{}, h5::Access::ReadOnly);
+      sums = readStateRoad(comm, file, Decomposition(info.cells, comm.size()), info.planes, layers);
+    } catch (const RuntimeError& error) {
+      throw InputError(at + ": " + error.what());
+    }
+  });
+  if (sums.paddingWords > 0) throw InputError(at + ": dataset \"road\" has bits set past the road's last cell: the file is damaged");
+  if (sums.strayVelocities > 0) {
+    throw InputError(at + ": /velocity holds velocities on cells without a car: the file is damaged");
+  }
+  if (sums.cars != info.cars) {
+    throw InputError(at + ": its road holds " + std::to_string(sums.cars) + " cars but attribute cars says " +
+                     std::to_string(info.cars) + ": the file is damaged");
+  }
+  const std::uint64_t digest = sums.digest(info.cells);
+  if (digest != info.digest) {
+    throw InputError(fmt::format("{}: its road does not match attribute digest (stored {:016x}, recomputed {:016x}): "
+                                 "the file is damaged; convoy inspect {} tells more",
+                                 at, info.digest, digest, request.path));
+  }
+  if (road.velocityPlanes() > 0 && (sums.planesBeyond > 0 || wordsAboveVmax(comm, road, vmax) > 0)) {
+    throw InputError(at + ": /velocity holds velocities above model.vmax (" + std::to_string(vmax) +
+                     "); use a larger model.vmax, or a road without velocities");
+  }
 }
 
-std::uint64_t readBytes(const Comm& comm, const h5::Dataset& road, CellRange range, std::span<std::uint64_t> words) {
-  // Every rank makes the same number of collective reads, also ranks that run out of cells first.
-  const std::uint64_t pieces = (comm.max(range.cells()) + kCellsPerPiece - 1) / kCellsPerPiece;
-  // Read as 16-bit integers, so that neither uint8 nor int8 values are clamped on the way (an int8
-  // -1 must be refused, not read as 0).
-  std::vector<std::int16_t> bytes;
-  std::uint64_t badCells = 0;
+// Collective: a byte-per-cell (or bool) dataset into `road`; values other than 0 and 1 are refused.
+void loadBytes(const Comm& comm, const RoadFileInfo& info, const RoadFileRequest& request, Road& road) {
+  const CellRange range = road.range();
+  h5::OpenFile file;
+  h5::Dataset dataset;
+  comm.agree([&] {
+    file = h5::openCollective(request.path, comm, h5::Settings{}, h5::Access::ReadOnly);
+    dataset = h5::openDataset(file, info.dataset, request.path);
+  });
+  // Every rank makes the same number of collective reads (rank 0 owns the most cells).
+  const std::uint64_t mostCells = Decomposition(info.cells, comm.size()).range(0).cells();
+  const std::uint64_t pieces = std::max<std::uint64_t>(1, (mostCells + kCellsPerPiece - 1) / kCellsPerPiece);
+  std::span<std::uint64_t> words = road.words();
   std::fill(words.begin(), words.end(), 0);
+  std::vector<std::int16_t> values;
+  std::vector<std::uint8_t> flags;
+  std::uint64_t badCells = 0;
   for (std::uint64_t piece = 0; piece < pieces; ++piece) {
     const std::uint64_t first = std::min(piece * kCellsPerPiece, range.cells());
     const std::uint64_t count = std::min(kCellsPerPiece, range.cells() - first);
-    bytes.resize(count);
-    h5::readDistributed(road, H5T_NATIVE_INT16, {range.begin + first, count}, bytes.data());
+    const h5::Slab slab{range.begin + first, count};
+    comm.agree([&] {
+      if (info.encoding == RoadEncoding::Boolean) {
+        flags.resize(count);
+        h5::readBooleanSlab(dataset, slab, flags, h5::Transfer::Collective);
+        values.assign(flags.begin(), flags.end());
+      } else {
+        // Read as 16-bit integers, so that neither uint8 nor int8 values are clamped on the way (an
+        // int8 -1 must be refused, not read as 0).
+        values.resize(count);
+        h5::readSlab<std::int16_t>(dataset, slab, values, h5::Transfer::Collective);
+      }
+    });
     for (std::uint64_t i = 0; i < count; ++i) {
-      if (bytes[i] != 0 && bytes[i] != 1) ++badCells;
-      packed::setCell(words, first + i, bytes[i] == 1);
+      if (values[i] != 0 && values[i] != 1) ++badCells;
+      packed::setCell(words, first + i, values[i] == 1);
     }
   }
-  return badCells;
+  const std::int64_t badEverywhere = comm.sum(static_cast<std::int64_t>(badCells));
+  if (badEverywhere > 0) {
+    throw InputError(request.context + ": " + request.path + ": dataset \"" + info.dataset + "\" holds values other than 0 "
+                     "and 1 in " + std::to_string(badEverywhere) + " cells");
+  }
+  for (unsigned b = 0; b < road.velocityPlanes(); ++b) std::ranges::fill(road.velocityPlane(b), 0);
 }
 
 }  // namespace
@@ -104,27 +236,31 @@ std::uint64_t readBytes(const Comm& comm, const h5::Dataset& road, CellRange ran
 RoadFileInfo describeRoadFile(const Comm& comm, const RoadFileRequest& request) {
   RoadFileInfo info;
   comm.onRootThenShareErrors([&] { info = inspectOnRoot(request); });
-  std::istringstream shared(comm.broadcastFromRoot(
-      info.dataset + "\n" + std::to_string(static_cast<int>(info.encoding)) + " " + std::to_string(info.cells)));
-  int encoding = 0;
-  std::getline(shared, info.dataset);
-  shared >> encoding >> info.cells;
-  info.encoding = static_cast<RoadEncoding>(encoding);
+  info.dataset = comm.broadcast(info.dataset);
+  struct Numbers {
+    RoadEncoding encoding;
+    std::uint64_t cells, cars, digest;
+    unsigned planes;
+  };
+  const Numbers numbers = comm.broadcast(Numbers{info.encoding, info.cells, info.cars, info.digest, info.planes});
+  info.encoding = numbers.encoding;
+  info.cells = numbers.cells;
+  info.cars = numbers.cars;
+  info.digest = numbers.digest;
+  info.planes = numbers.planes;
   return info;
 }
 
-void readRoadFile(const Comm& comm, const RoadFileRequest& request, CellRange range, std::span<std::uint64_t> words) {
+void loadRoadFile(const Comm& comm, const RoadFileRequest& request, Road& road, unsigned vmax) {
   const RoadFileInfo info = describeRoadFile(comm, request);
-  const h5::OpenFile file = h5::openCollective(request.path, comm, h5::Settings{}, h5::Access::ReadOnly);
-  const h5::Dataset road = h5::openDataset(file.get(), info.dataset, request.path);
-  const std::uint64_t bad = info.encoding == RoadEncoding::PackedBits ? readPacked(road, range, info.cells, words)
-                                                                      : readBytes(comm, road, range, words);
-  const std::int64_t badEverywhere = comm.sum(static_cast<std::int64_t>(bad));
-  if (badEverywhere > 0) {
-    const std::string at = "init.from: " + request.path + ": dataset \"" + info.dataset + "\"";
-    throw InputError(info.encoding == RoadEncoding::PackedBits
-                         ? at + " has bits set past the road's last cell: the file is damaged"
-                         : at + " holds values other than 0 and 1 in " + std::to_string(badEverywhere) + " cells");
+  if (info.encoding == RoadEncoding::PackedBits) {
+    loadPacked(comm, info, request, road, vmax);
+  } else {
+    try {
+      loadBytes(comm, info, request, road);
+    } catch (const RuntimeError& error) {
+      throw InputError(request.context + ": " + request.path + ": " + error.what());
+    }
   }
 }
 

@@ -1,55 +1,220 @@
 #include "convoy/io/timeseries.hpp"
 
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <numeric>
+
 #include "convoy/h5/attribute.hpp"
 #include "convoy/h5/dataset.hpp"
-#include "convoy/simulation.hpp"
+#include "convoy/io/format.hpp"
 
 namespace convoy::io {
+namespace {
 
-TimeseriesWriter::TimeseriesWriter(const std::string& path, const RunIdentity& identity, std::uint64_t rowEvery,
-                                   std::span<const std::uint64_t> detectors)
-    : file_(h5::createSerial(path)), identity_(identity), detectors_(detectors.size()) {
-  writeIdentity(file_.get(), "timeseries", identity);
-  h5::writeAttribute(file_.get(), "timeseries_every", rowEvery);
-  h5::createColumn(file_.get(), "step", H5T_STD_I64LE);
-  h5::createColumn(file_.get(), "distance", H5T_STD_I64LE);
-  h5::createColumn(file_.get(), "flow", H5T_IEEE_F64LE);
-  h5::createColumn(file_.get(), "mean_velocity", H5T_IEEE_F64LE);
-  const h5::Group group = h5::createGroup(file_.get(), "detectors");
-  h5::writeSmall(group.get(), "position", H5T_STD_I64LE, H5T_NATIVE_UINT64, detectors.size(), detectors.data());
-  h5::createMatrix(group.get(), "count", H5T_STD_I64LE, detectors.size());
-  flush();
+// The columns in the order they are flushed: /step last, so that len(/step) rows are complete.
+const std::vector<std::string>& columnNames() {
+  static const std::vector<std::string> names{format::kDistanceDataset, format::kFlowDataset,
+                                              format::kMeanVelocityDataset, format::kDetectorCountDataset,
+                                              format::kStepDataset};
+  return names;
+}
+enum Column : std::size_t { kDistance = 0, kFlow, kMeanVelocity, kCounts, kStep };
+
+// Rows read back at a time.
+constexpr std::uint64_t kRowsPerPiece = std::uint64_t{1} << 16;
+
+// The checksum of a row: every value stored for it, in the order of the columns of docs/output.md.
+void addRow(Checksum& sum, std::int64_t step, std::int64_t distance, double flow, double velocity,
+            std::span<const std::int64_t> counts) {
+  sum.add(step);
+  sum.add(distance);
+  sum.add(flow);
+  sum.add(velocity);
+  for (const std::int64_t count : counts) sum.add(count);
+}
+
+std::vector<h5::Dataset> openColumns(const h5::OpenFile& file) {
+  std::vector<h5::Dataset> columns;
+  for (const std::string& name : columnNames()) columns.push_back(h5::openDataset(file, name, file.path));
+  return columns;
+}
+
+std::vector<std::int64_t> signedPositions(std::span<const std::uint64_t> detectors) {
+  return {detectors.begin(), detectors.end()};
+}
+
+// Why the file at `path` is not the time series of a run with these settings, or "".
+std::string foreignTo(const h5::ReadFile& file, std::uint64_t rowEvery, std::span<const std::uint64_t> detectors) {
+  if (!h5::hasAttribute(file, format::kKindAttribute) ||
+      h5::readAttribute<std::string>(file, format::kKindAttribute) != format::kTimeseries) {
+    return "it is not a convoy time series";
+  }
+  if (h5::readAttribute<std::uint64_t>(file, format::kTimeseriesEveryAttribute) != rowEvery) {
+    return "its timeseries_every differs from the run's";
+  }
+  const std::vector<std::int64_t> positions = h5::readWhole<std::int64_t>(
+      h5::openDataset(file, format::kDetectorPositionDataset, file.file.path), format::kMostDetectors,
+      "/detectors/position");
+  if (positions != signedPositions(detectors)) return "its detectors differ from the run's";
+  return "";
+}
+
+}  // namespace
+
+TimeseriesWriter::TimeseriesWriter(h5::OpenFile file, const RunIdentity& identity, std::size_t detectors,
+                                   VerifiedRows verified)
+    : file_(std::move(file)),
+      identity_(identity),
+      detectors_(detectors),
+      columns_(openColumns(file_)),
+      rows_(verified.rows),
+      checksum_(verified.checksum) {}
+
+TimeseriesWriter TimeseriesWriter::create(const std::string& path, const RunIdentity& identity,
+                                          std::uint64_t rowEvery, std::span<const std::uint64_t> detectors) {
+  h5::OpenFile file = h5::createSeries(path);
+  writeIdentity(file, format::kTimeseries, identity);
+  h5::writeAttribute(file, format::kTimeseriesEveryAttribute, rowEvery);
+  h5::createColumn<std::int64_t>(file, format::kStepDataset);
+  h5::createColumn<std::int64_t>(file, format::kDistanceDataset);
+  h5::createColumn<double>(file, format::kFlowDataset);
+  h5::createColumn<double>(file, format::kMeanVelocityDataset);
+  const h5::Group group = h5::createGroup(file, "detectors");
+  const std::vector<std::int64_t> positions = signedPositions(detectors);
+  h5::writeWhole<std::int64_t>(file, format::kDetectorPositionDataset, positions);
+  h5::createMatrix<std::int64_t>(file, format::kDetectorCountDataset, detectors.size());
+  h5::startSeriesWriting(file);
+  TimeseriesWriter writer(std::move(file), identity, detectors.size(), {});
+  writer.flush();
+  return writer;
+}
+
+TimeseriesWriter TimeseriesWriter::continueAt(const std::string& path, const RunIdentity& identity,
+                                              std::uint64_t /*rowEvery*/, std::span<const std::uint64_t> detectors,
+                                              const VerifiedRows& verified) {
+  h5::OpenFile file = h5::reopenSeries(path);
+  for (const h5::Dataset& column : openColumns(file)) h5::resizeRows(column, verified.rows);
+  h5::flush(file);
+  h5::startSeriesWriting(file);
+  return TimeseriesWriter(std::move(file), identity, detectors.size(), verified);
 }
 
 void TimeseriesWriter::append(std::span<const FlowRow> rows) { pending_.insert(pending_.end(), rows.begin(), rows.end()); }
 
 void TimeseriesWriter::flush() {
   const std::uint64_t rows = pending_.size();
-  if (rows > 0) {
-    std::vector<std::int64_t> steps, distances, counts;
-    std::vector<double> flows, velocities;
-    const double cells = static_cast<double>(identity_.cells);
-    for (const FlowRow& row : pending_) {
-      steps.push_back(static_cast<std::int64_t>(row.step));
-      distances.push_back(row.distance);
-      flows.push_back(static_cast<double>(row.distance) / (cells * static_cast<double>(row.steps)));
-      velocities.push_back(meanVelocity(row.distance, identity_.cars, row.steps));
-      counts.insert(counts.end(), row.detectorCounts.begin(), row.detectorCounts.end());
-    }
-    h5::appendRows(file_.get(), "step", H5T_NATIVE_INT64, rows, steps.data());
-    h5::appendRows(file_.get(), "distance", H5T_NATIVE_INT64, rows, distances.data());
-    h5::appendRows(file_.get(), "flow", H5T_NATIVE_DOUBLE, rows, flows.data());
-    h5::appendRows(file_.get(), "mean_velocity", H5T_NATIVE_DOUBLE, rows, velocities.data());
-    h5::appendRows(file_.get(), "detectors/count", H5T_NATIVE_INT64, rows, counts.data());
-    rowsWritten_ += rows;
-    pending_.clear();
+  std::vector<std::int64_t> steps, distances, counts;
+  std::vector<double> flows, velocities;
+  const double cells = static_cast<double>(identity_.cells);
+  Checksum checksum = checksum_;
+  for (const FlowRow& row : pending_) {
+    steps.push_back(static_cast<std::int64_t>(row.step));
+    distances.push_back(row.distance);
+    flows.push_back(static_cast<double>(row.distance) / (cells * static_cast<double>(row.steps)));
+    velocities.push_back(meanVelocity(row.distance, identity_.cars, row.steps));
+    counts.insert(counts.end(), row.detectorCounts.begin(), row.detectorCounts.end());
+    addRow(checksum, steps.back(), distances.back(), flows.back(), velocities.back(), row.detectorCounts);
   }
-  h5::check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + file_.path);
+  h5::appendRows<std::int64_t>(columns_[kDistance], rows, distances);
+  h5::appendRows<double>(columns_[kFlow], rows, flows);
+  h5::appendRows<double>(columns_[kMeanVelocity], rows, velocities);
+  h5::appendRows<std::int64_t>(columns_[kCounts], rows, counts);
+  h5::appendRows<std::int64_t>(columns_[kStep], rows, steps);
+  for (std::size_t c = 0; c < columns_.size(); ++c) h5::flush(columns_[c], "/" + columnNames()[c] + " of " + file_.path);
+  h5::flush(file_);
+  rows_ += rows;
+  checksum_ = checksum;
+  pending_.clear();
 }
 
 void TimeseriesWriter::close() {
   flush();
-  file_.handle.closeOrThrow("close " + file_.path);
+  columns_.clear();
+  file_.close();
+}
+
+PrefixChecker::PrefixChecker(std::string path, std::span<const SeriesMark> marks)
+    : path_(std::move(path)), marks_(marks), order_(marks.size()), lastSteps_(marks.size(), -1) {
+  check_.verified.assign(marks.size(), std::nullopt);
+  std::iota(order_.begin(), order_.end(), 0);
+  std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) { return marks[a].rows < marks[b].rows; });
+  wanted_ = marks.empty() ? 0 : marks[order_.back()].rows;
+  rowDone(0);
+}
+
+void PrefixChecker::rowDone(std::uint64_t rows, std::int64_t lastStep) {
+  for (; next_ < order_.size() && marks_[order_[next_]].rows == rows; ++next_) {
+    const std::size_t mark = order_[next_];
+    if (checksum_.value() == marks_[mark].checksum) {
+      check_.verified[mark] = VerifiedRows{rows, checksum_};
+      lastSteps_[mark] = lastStep;
+    } else if (check_.problem.empty()) {
+      check_.problem = path_ + " does not hold the rows the checkpoint records: its first " + std::to_string(rows) +
+                       " rows have another checksum (damaged or edited)";
+    }
+  }
+}
+
+PrefixCheck PrefixChecker::finish(std::uint64_t rowsInFile) {
+  if (next_ < order_.size() && check_.problem.empty()) {
+    check_.problem = path_ + " holds " + std::to_string(rowsInFile) + " complete rows, fewer than the " +
+                     std::to_string(marks_[order_[next_]].rows) + " the checkpoint records (truncated?)";
+  }
+  return check_;
+}
+
+PrefixCheck checkTimeseriesPrefixes(const std::string& path, std::uint64_t rowEvery,
+                                    std::span<const std::uint64_t> detectors, std::span<const SeriesMark> marks) {
+  PrefixCheck failed;
+  failed.verified.assign(marks.size(), std::nullopt);
+  std::error_code exists;
+  if (!std::filesystem::exists(path, exists)) {
+    failed.problem = path + " is missing";
+    return failed;
+  }
+  try {
+    const h5::ReadFile file = h5::openForReading(path);
+    if (const std::string foreign = foreignTo(file, rowEvery, detectors); !foreign.empty()) {
+      failed.problem = path + ": " + foreign;
+      return failed;
+    }
+    std::vector<h5::Dataset> columns = openColumns(file.file);
+    const std::uint64_t rows = h5::extent(columns[kStep])[0];
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const std::vector<std::uint64_t> shape = h5::extent(columns[c]);
+      const bool matrix = c == kCounts;
+      if (shape.size() != (matrix ? 2u : 1u) || (matrix && shape[1] != detectors.size()) || shape[0] < rows) {
+        failed.problem = path + ": damaged: /" + columnNames()[c] + " does not hold the " + std::to_string(rows) +
+                         " rows of /step";
+        return failed;
+      }
+    }
+    PrefixChecker checker(path, marks);
+    const std::uint64_t d = detectors.size();
+    std::vector<std::int64_t> steps, distances, counts;
+    std::vector<double> flows, velocities;
+    const std::uint64_t readable = std::min(checker.wanted(), rows);
+    for (std::uint64_t first = 0; first < readable; first += kRowsPerPiece) {
+      const std::uint64_t n = std::min(kRowsPerPiece, readable - first);
+      steps.resize(n), distances.resize(n), flows.resize(n), velocities.resize(n), counts.resize(n * d);
+      h5::readSlab<std::int64_t>(columns[kStep], {first, n}, steps, h5::Transfer::Serial);
+      h5::readSlab<std::int64_t>(columns[kDistance], {first, n}, distances, h5::Transfer::Serial);
+      h5::readSlab<double>(columns[kFlow], {first, n}, flows, h5::Transfer::Serial);
+      h5::readSlab<double>(columns[kMeanVelocity], {first, n}, velocities, h5::Transfer::Serial);
+      const std::array<std::uint64_t, 2> start{first, 0}, count{n, d};
+      h5::readBlock<std::int64_t>(columns[kCounts], start, count, counts);
+      for (std::uint64_t r = 0; r < n; ++r) {
+        addRow(checker.checksum(), steps[r], distances[r], flows[r], velocities[r],
+               std::span<const std::int64_t>(counts).subspan(r * d, d));
+        checker.rowDone(first + r + 1, steps[r]);
+      }
+    }
+    return checker.finish(rows);
+  } catch (const std::exception& error) {
+    failed.problem = path + " cannot be read: " + error.what();
+    return failed;
+  }
 }
 
 }  // namespace convoy::io

@@ -167,12 +167,11 @@ def compare(reference_dir, candidate_dir, upto):
             differences.add(f"the newest checkpoint is of step {newest}, expected {max(reference_checkpoints)}")
         else:
             compare_state(differences, f"checkpoint of step {newest}", reference_checkpoints[newest],
-                          candidate_checkpoints[newest],
-                          ["road", "open_row_detector_counts", "timeseries/step", "timeseries/distance",
-                           "timeseries/detector_counts"],
+                          candidate_checkpoints[newest], ["road", "open_row_detector_counts"],
                           IDENTITY_ATTRIBUTES + ["step", "digest", "encoding", "physics_hash", "timeseries_every",
-                                                 "timeseries_rows", "detectors", "open_row_steps",
-                                                 "open_row_distance"])
+                                                 "timeseries_rows", "timeseries_checksum", "spacetime_rows",
+                                                 "spacetime_checksum", "detectors", "open_row_steps",
+                                                 "open_row_distance", "checkpoint_format"])
 
     if differences.items:
         print(f"{candidate_dir} differs from {reference_dir}:")

@@ -122,7 +122,7 @@ TEST(Hdf5Output, RunsOnOneToFourRanksWriteCorrectAndIdenticalFiles) {
       const bool checkpoint = name.rfind("checkpoint_", 0) == 0;
       const std::vector<const char*> wanted =
           snapshot     ? std::vector<const char*>{"DATASET \"road\"", "DATASET \"density_profile\""}
-          : checkpoint ? std::vector<const char*>{"DATASET \"road\"", "GROUP \"timeseries\""}
+          : checkpoint ? std::vector<const char*>{"DATASET \"road\"", "DATASET \"open_row_detector_counts\""}
                        : std::vector<const char*>{"DATASET \"flow\"", "DATASET \"count\""};
       for (const char* dataset : wanted) {
         EXPECT_NE(header.out.find(dataset), std::string::npos) << file << " lacks " << dataset;

@@ -11,11 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "convoy/comm.hpp"
-#include "convoy/config.hpp"
-#include "convoy/decomposition.hpp"
-#include "convoy/road_segment.hpp"
-#include "convoy/simulation.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/config/config.hpp"
+#include "convoy/core/decomposition.hpp"
+#include "convoy/parallel/road_segment.hpp"
+#include "convoy/run/initial_state.hpp"
+#include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"
 
 namespace convoy {
@@ -65,7 +66,7 @@ SettledRun runRandomRoad(const Comm& comm, double density) {
   SettledRun run;
   run.cells = kCells;
   for (std::uint64_t i = 0; i < kCells; ++i) run.cars += randomRoadCell(i, density, config.init.seed) ? 1 : 0;
-  Simulation simulation(comm, config);
+  Simulation simulation(comm, config, initialRoad(comm, config));
   simulation.onFlowBlock([&run](const FlowBlock& block) {
     run.moves.insert(run.moves.end(), block.moves.begin(), block.moves.end());
   });

@@ -10,11 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "convoy/comm.hpp"
-#include "convoy/config.hpp"
-#include "convoy/decomposition.hpp"
-#include "convoy/road_segment.hpp"
-#include "convoy/simulation.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/config/config.hpp"
+#include "convoy/core/decomposition.hpp"
+#include "convoy/parallel/road_segment.hpp"
+#include "convoy/run/initial_state.hpp"
+#include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"
 
 namespace convoy {
@@ -174,7 +175,7 @@ TEST(MPI, SimulationWithDeepHalosMatchesReference) {
       config.output.detectors = detectors;
       config.logging.progressSeconds = 1e-6;  // a meeting after nearly every block
       config.logging.reportEvery = 7;
-      Simulation simulation(comm, config, {}, options);
+      Simulation simulation(comm, config, initialRoad(comm, config, options));
       std::vector<std::int64_t> moves;
       std::vector<std::int64_t> counts;
       simulation.onFlowBlock([&](const FlowBlock& block) {

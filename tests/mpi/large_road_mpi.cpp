@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "convoy/comm.hpp"
-#include "convoy/decomposition.hpp"
-#include "convoy/digest.hpp"
-#include "convoy/initial_road.hpp"
-#include "convoy/road_segment.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/core/decomposition.hpp"
+#include "convoy/core/digest.hpp"
+#include "convoy/model/initial_road.hpp"
+#include "convoy/parallel/road_segment.hpp"
 #include "mpi_test_support.hpp"
 
 namespace convoy {

@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "convoy/comm.hpp"
-#include "convoy/decomposition.hpp"
-#include "convoy/digest.hpp"
-#include "convoy/initial_road.hpp"
-#include "convoy/packed_road.hpp"
-#include "convoy/reference_kernel.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/core/decomposition.hpp"
+#include "convoy/core/digest.hpp"
+#include "convoy/model/initial_road.hpp"
+#include "convoy/core/packed_road.hpp"
+#include "convoy/model/reference_kernel.hpp"
 
 namespace convoy::mpitest {
 
@@ -179,7 +179,7 @@ class SharedTemporaryDirectory {
       std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
       if (::mkdtemp(pattern.data()) != nullptr) made = pattern;
     }
-    path_ = comm.broadcastFromRoot(made);
+    path_ = comm.broadcast(made);
     if (path_.empty()) ADD_FAILURE() << "rank 0 could not make a temporary directory";
   }
   ~SharedTemporaryDirectory() {

@@ -15,15 +15,16 @@
 #include <string>
 #include <vector>
 
-#include "convoy/comm.hpp"
-#include "convoy/config.hpp"
-#include "convoy/decomposition.hpp"
-#include "convoy/digest.hpp"
-#include "convoy/error.hpp"
-#include "convoy/nasch_reference.hpp"
-#include "convoy/nasch_segment.hpp"
-#include "convoy/packed_road.hpp"
-#include "convoy/simulation.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/config/config.hpp"
+#include "convoy/core/decomposition.hpp"
+#include "convoy/core/digest.hpp"
+#include "convoy/core/error.hpp"
+#include "convoy/model/nasch_reference.hpp"
+#include "convoy/parallel/nasch_segment.hpp"
+#include "convoy/core/packed_road.hpp"
+#include "convoy/run/initial_state.hpp"
+#include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"
 
 namespace convoy {
@@ -282,7 +283,8 @@ std::uint64_t expectNaschRunMatchesReference(const Comm& comm, const NaschCase& 
       static_cast<std::uint64_t>(std::count_if(initial.begin(), initial.end(), [](std::int16_t c) { return c != kNoCar; }));
   ReferenceTracker tracker(initial, {run.vmax, brakeThreshold(run.pBrake), run.seed}, run.detectors);
 
-  Simulation simulation(comm, naschConfig(run));
+  const Config runConfig = naschConfig(run);
+  Simulation simulation(comm, runConfig, initialRoad(comm, runConfig));
   const Road& road = simulation.road();
   // The initial road: filled by the run, velocities 0.
   const mpitest::RangeComparison atStart = compareNaschRange(road, initial, run.vmax);
@@ -505,13 +507,13 @@ TEST(MPI, NaschWithVmax1AndNoBrakingIsRule184) {
       nasch.model.vmax = 1;
       nasch.model.pBrake = 0.0;
 
-      Simulation rule184Run(comm, config);
+      Simulation rule184Run(comm, config, initialRoad(comm, config));
       std::vector<std::int64_t> rule184Moves;
       rule184Run.onFlowBlock([&](const FlowBlock& block) {
         rule184Moves.insert(rule184Moves.end(), block.moves.begin(), block.moves.end());
       });
       rule184Run.run();
-      Simulation naschRun(comm, nasch);
+      Simulation naschRun(comm, nasch, initialRoad(comm, nasch));
       std::vector<std::int64_t> naschMoves;
       naschRun.onFlowBlock([&](const FlowBlock& block) {
         naschMoves.insert(naschMoves.end(), block.moves.begin(), block.moves.end());
@@ -589,7 +591,7 @@ TEST(MPI, NaschRefusesRanksOwningFewerThanVmaxCellsOnEveryRank) {
       // Every rank refuses: so does the Simulation, on every rank, naming the key.
       bool simulationThrew = false;
       try {
-        Simulation simulation(comm, config);
+        Simulation simulation(comm, config, initialRoad(comm, config));
       } catch (const InputError& error) {
         simulationThrew = true;
         EXPECT_NE(std::string(error.what()).find("model.vmax"), std::string::npos) << error.what();

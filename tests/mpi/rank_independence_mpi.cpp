@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "convoy/comm.hpp"
-#include "convoy/config.hpp"
-#include "convoy/simulation.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/config/config.hpp"
+#include "convoy/run/initial_state.hpp"
+#include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"
 
 namespace convoy {
@@ -57,7 +58,7 @@ std::uint64_t expectRunMatchesReference(const Comm& comm, const Config& config, 
   const std::uint64_t cars = mpitest::carsOf(initial);
   const std::uint64_t expectedDigest = mpitest::byteRoadDigest(reference.road);
 
-  Simulation simulation(comm, config);
+  Simulation simulation(comm, config, initialRoad(comm, config));
   FlowSeries flow;
   flow.observe(simulation);
   const RunSummary summary = simulation.run();

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "convoy/comm.hpp"
-#include "convoy/decomposition.hpp"
-#include "convoy/road_segment.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/core/decomposition.hpp"
+#include "convoy/parallel/road_segment.hpp"
 #include "mpi_test_support.hpp"
 
 namespace convoy {

@@ -17,17 +17,18 @@
 #include <string>
 #include <vector>
 
-#include "convoy/comm.hpp"
-#include "convoy/config.hpp"
-#include "convoy/decomposition.hpp"
-#include "convoy/error.hpp"
-#include "convoy/initial_road.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/config/config.hpp"
+#include "convoy/core/decomposition.hpp"
+#include "convoy/core/error.hpp"
+#include "convoy/model/initial_road.hpp"
 #include "convoy/io/inspect.hpp"
 #include "convoy/io/road_file.hpp"
-#include "convoy/io/run_outputs.hpp"
+#include "convoy/run/initial_state.hpp"
+#include "convoy/run/run_outputs.hpp"
 #include "convoy/io/snapshot.hpp"
-#include "convoy/road_segment.hpp"
-#include "convoy/simulation.hpp"
+#include "convoy/parallel/road_segment.hpp"
+#include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"
 #include "plain_hdf5.hpp"
 
@@ -175,6 +176,16 @@ void expectFileHoldsSnapshot(const std::string& path, const ExpectedSnapshot& ex
   }
 }
 
+// Collective: reads the road of `request` with init.from's reader into this rank's part of a road of
+// `cells` cells, as `words` (filled with ones first, so that words not read show as set bits).
+void readRoadWords(const Comm& comm, const io::RoadFileRequest& request, std::uint64_t cells,
+                   std::vector<std::uint64_t>& words) {
+  RoadSegment road(comm, Decomposition(cells, comm.size()));
+  std::fill(road.words().begin(), road.words().end(), ~std::uint64_t{0});
+  io::loadRoadFile(comm, request, road, 1);
+  words.assign(road.words().begin(), road.words().end());
+}
+
 // Collective over `comm`: the road of `roadCase` after its steps, stepped on `comm`, written to `path`.
 void writeSnapshotOn(const Comm& comm, const std::string& path, const RoadCase& roadCase, std::uint64_t cars,
                      const std::string& configText, std::uint64_t expectedDigest) {
@@ -188,7 +199,7 @@ void writeSnapshotOn(const Comm& comm, const std::string& path, const RoadCase& 
     written = io::writeSnapshot(comm, path, road, identity, roadCase.steps, roadCase.bins, h5::Settings{});
   });
   // Collective I/O really happened, also on ranks that own nothing (HDF5's own report).
-  EXPECT_EQ(written.roadIoMode, H5D_MPIO_CONTIGUOUS_COLLECTIVE)
+  EXPECT_EQ(written.roadIoMode, h5::IoMode::ContiguousCollective)
       << "rank " << comm.rank() << " of " << comm.size() << " owning [" << road.range().begin << ", "
       << road.range().end << ")";
   EXPECT_EQ(written.digest, expectedDigest) << "on " << comm.size() << " ranks";
@@ -208,7 +219,7 @@ void readSnapshotOn(const Comm& comm, const std::string& path, const ByteRoad& e
 
   // Words that are not overwritten show up as set cells and set padding bits.
   std::vector<std::uint64_t> words(packed::wordsFor(range.cells()), ~std::uint64_t{0});
-  collectively(comm, "readRoadFile", [&] { io::readRoadFile(comm, {path, ""}, range, words); });
+  collectively(comm, "loadRoadFile", [&] { readRoadWords(comm, {path, ""}, cells, words); });
   const mpitest::RangeComparison local = mpitest::compareRange(words, range, expected);
   EXPECT_EQ(local.mismatches, 0u) << "reading on rank " << comm.rank() << " of " << comm.size() << " owning ["
                                   << range.begin << ", " << range.end << "): " << local.first;
@@ -342,7 +353,7 @@ TEST(MPI, AlteredSnapshotsAreDetectedOnEveryRank) {
   std::int64_t refused = 0;
   std::string message;
   try {
-    io::readRoadFile(world, {path, ""}, Decomposition(roadCase.cells, world.size()).range(world.rank()), words);
+    readRoadWords(world, {path, ""}, roadCase.cells, words);
   } catch (const InputError& error) {
     refused = 1;
     message = error.what();
@@ -374,7 +385,7 @@ TEST(MPI, ByteRoadDatasetsAreReadIntoEveryRanksPart) {
     EXPECT_EQ(info.cells, cells);
     const CellRange range = Decomposition(cells, world.size()).range(world.rank());
     std::vector<std::uint64_t> words(packed::wordsFor(range.cells()), ~std::uint64_t{0});
-    collectively(world, "readRoadFile", [&] { io::readRoadFile(world, {path, "input/cells"}, range, words); });
+    collectively(world, "loadRoadFile", [&] { readRoadWords(world, {path, "input/cells"}, cells, words); });
     const mpitest::RangeComparison local = mpitest::compareRange(words, range, road);
     EXPECT_EQ(local.mismatches, 0u) << "rank " << world.rank() << ": " << local.first;
 
@@ -390,7 +401,7 @@ TEST(MPI, ByteRoadDatasetsAreReadIntoEveryRanksPart) {
     std::int64_t refused = 0;
     std::string message;
     try {
-      io::readRoadFile(world, {badPath, ""}, range, words);
+      readRoadWords(world, {badPath, ""}, cells, words);
     } catch (const InputError& error) {
       refused = 1;
       message = error.what();
@@ -429,8 +440,8 @@ TEST(MPI, RunOutputsWriteASnapshotAtEveryMultipleOfSnapshotEvery) {
   }
 
   collectively(world, "the run with its outputs", [&] {
-    Simulation simulation(world, config);
-    io::RunOutputs outputs(world, config, simulation);
+    Simulation simulation(world, config, initialRoad(world, config));
+    RunOutputs outputs(world, config, simulation, SeriesStart{});
     simulation.run();
     outputs.finish();
   });

@@ -17,11 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "convoy/comm.hpp"
-#include "convoy/config.hpp"
-#include "convoy/decomposition.hpp"
-#include "convoy/io/run_outputs.hpp"
-#include "convoy/simulation.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/config/config.hpp"
+#include "convoy/core/decomposition.hpp"
+#include "convoy/run/initial_state.hpp"
+#include "convoy/run/run_outputs.hpp"
+#include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"
 #include "plain_hdf5.hpp"
 
@@ -127,8 +128,8 @@ void expectTimeseriesMatchesReference(const TimeseriesCase& testCase) {
   config.logging.progressSeconds = 0;
   // An exception fails the test but lets this rank go on to the barrier below with the others.
   try {
-    Simulation simulation(world, config);
-    io::RunOutputs outputs(world, config, simulation);
+    Simulation simulation(world, config, initialRoad(world, config));
+    RunOutputs outputs(world, config, simulation, SeriesStart{});
     simulation.run();
     outputs.finish();
   } catch (const std::exception& error) {

@@ -42,6 +42,32 @@ def write_identity(f, kind, cells, cars, model="rule184", config="# written by t
     f.attrs["model"] = model
 
 
+# ---- docs/model.md: the digest of a state file (an oracle of its own, written from the docs) ----
+
+MASK = (1 << 64) - 1
+GAMMA = 0x9E3779B97F4A7C15
+DIGEST_KEY = 0xD16E57C04E0AD184
+PLANE_CODE_OFFSET = 1 << 57
+
+
+def mix(x):
+    x &= MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
+    return x ^ (x >> 31)
+
+
+def word_code(index, word):
+    return mix(mix((DIGEST_KEY + (index + 1) * GAMMA) & MASK) ^ int(word))
+
+
+def state_digest(cells, road_words, planes_words=()):
+    total = sum(word_code(w, word) for w, word in enumerate(road_words))
+    for b, words in enumerate(planes_words):
+        total += sum(word_code((b + 1) * PLANE_CODE_OFFSET + w, word) for w, word in enumerate(words))
+    return mix((total & MASK) ^ mix(cells))
+
+
 def pack(bits):
     """Cell i -> bit (i mod 64) of little-endian uint64 word i / 64 (docs/output.md)."""
     words = (len(bits) + 63) // 64
@@ -69,7 +95,7 @@ def snapshot(args):
         cars = int(options.get("--cars", int(bits.sum())))
         write_identity(f, options.get("--kind", "snapshot"), cells, cars)
         f.attrs["step"] = np.uint64(int(options.get("--step", 0)))
-        f.attrs["digest"] = np.uint64(0)
+        f.attrs["digest"] = np.uint64(state_digest(len(bits), pack(bits)))
         f.attrs["encoding"] = "bits-v1: cell i is bit (i mod 64) of uint64 word i / 64, little-endian"
         f.create_dataset("road", data=packed, dtype="<u8")
 
@@ -162,7 +188,8 @@ def nasch_snapshot(args):
         write_identity(f, options.get("--kind", "snapshot"), cells, cars, "nasch",
                        nasch_config(vmax, options.get("--p-brake", "0.25")))
         f.attrs["step"] = np.uint64(int(options.get("--step", 0)))
-        f.attrs["digest"] = np.uint64(0)
+        written = [pack(plane_bits[b]) for b in range(planes) if b not in drops]
+        f.attrs["digest"] = np.uint64(state_digest(cells, pack(occupied.astype(np.uint8)), written))
         f.attrs["encoding"] = options.get("--encoding", "nasch-bitplanes-v1: written by flow_fixtures.py")
         if "--no-planes-attribute" not in options:
             f.attrs["velocity_planes"] = np.uint64(planes)
@@ -222,6 +249,8 @@ def timeseries(args):
         f["flow"] = flow
         f["mean_velocity"] = flow * cells / cars
         f["distance"] = np.rint(flow * cells).astype(np.uint64)
+        f["detectors/position"] = np.zeros(0, dtype=np.int64)
+        f.create_dataset("detectors/count", shape=(rows, 0), dtype=np.int64)
 
 
 def transient(args):

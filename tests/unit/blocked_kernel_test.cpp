@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "convoy/reference_kernel.hpp"
-#include "convoy/rule184.hpp"
+#include "convoy/model/reference_kernel.hpp"
+#include "convoy/model/rule184.hpp"
 
 namespace {
 

@@ -13,8 +13,8 @@
 
 #include <unistd.h>
 
-#include "convoy/config.hpp"
-#include "convoy/error.hpp"
+#include "convoy/config/config.hpp"
+#include "convoy/core/error.hpp"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "convoy/decomposition.hpp"
+#include "convoy/core/decomposition.hpp"
 
 namespace {
 

@@ -7,9 +7,9 @@
 #include <random>
 #include <vector>
 
-#include "convoy/decomposition.hpp"
-#include "convoy/digest.hpp"
-#include "convoy/random.hpp"
+#include "convoy/core/decomposition.hpp"
+#include "convoy/core/digest.hpp"
+#include "convoy/core/random.hpp"
 
 namespace {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "convoy/decomposition.hpp"
-#include "convoy/initial_road.hpp"
-#include "convoy/random.hpp"
+#include "convoy/core/decomposition.hpp"
+#include "convoy/model/initial_road.hpp"
+#include "convoy/core/random.hpp"
 
 namespace {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "convoy/packed_road.hpp"
-#include "convoy/reference_kernel.hpp"
-#include "convoy/rule184.hpp"
+#include "convoy/core/packed_road.hpp"
+#include "convoy/model/reference_kernel.hpp"
+#include "convoy/model/rule184.hpp"
 
 namespace {
 

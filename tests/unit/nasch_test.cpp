@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "convoy/braking.hpp"
-#include "convoy/nasch.hpp"
-#include "convoy/nasch_reference.hpp"
-#include "convoy/random.hpp"
-#include "convoy/reference_kernel.hpp"
-#include "convoy/rule184.hpp"
+#include "convoy/model/braking.hpp"
+#include "convoy/model/nasch.hpp"
+#include "convoy/model/nasch_reference.hpp"
+#include "convoy/core/random.hpp"
+#include "convoy/model/reference_kernel.hpp"
+#include "convoy/model/rule184.hpp"
 
 namespace {
 

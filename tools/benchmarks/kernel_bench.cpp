@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "convoy/initial_road.hpp"
-#include "convoy/packed_road.hpp"
-#include "convoy/reference_kernel.hpp"
-#include "convoy/rule184.hpp"
+#include "convoy/model/initial_road.hpp"
+#include "convoy/core/packed_road.hpp"
+#include "convoy/model/reference_kernel.hpp"
+#include "convoy/model/rule184.hpp"
 
 namespace {
 

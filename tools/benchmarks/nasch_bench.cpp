@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "convoy/braking.hpp"
-#include "convoy/initial_road.hpp"
-#include "convoy/nasch.hpp"
-#include "convoy/nasch_reference.hpp"
-#include "convoy/packed_road.hpp"
+#include "convoy/model/braking.hpp"
+#include "convoy/model/initial_road.hpp"
+#include "convoy/model/nasch.hpp"
+#include "convoy/model/nasch_reference.hpp"
+#include "convoy/core/packed_road.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "convoy/error.hpp"
+#include "convoy/core/error.hpp"
 #include "convoy/h5/attribute.hpp"
 
 namespace fs = std::filesystem;
@@ -17,17 +17,17 @@ ConvoyFile openConvoyFile(const std::string& path, std::initializer_list<const c
   if (fs::is_directory(path, error)) throw InputError(path + ": a directory, but " + wanted);
   if (!h5::isHdf5File(path)) throw InputError(path + ": not an HDF5 file, so not convoy output");
   try {
-    ConvoyFile opened{h5::openSerial(path, h5::Access::ReadOnly), "", "", 0, 0};
+    ConvoyFile opened{h5::openForReading(path), "", "", 0, 0};
     if (!h5::hasAttribute(opened.get(), "kind")) {
       throw InputError(path + ": an HDF5 file, but not one convoy wrote (it has no 'kind' attribute)");
     }
-    opened.kind = h5::readTextAttribute(opened.get(), "kind");
+    opened.kind = h5::readAttribute<std::string>(opened.get(), "kind");
     bool accepted = false;
     for (const char* kind : kinds) accepted = accepted || opened.kind == kind;
     if (!accepted) throw InputError(path + ": a convoy " + opened.kind + " file, but " + wanted);
-    opened.model = h5::readTextAttribute(opened.get(), "model");
-    opened.cells = h5::readUnsignedAttribute(opened.get(), "cells");
-    opened.cars = h5::readUnsignedAttribute(opened.get(), "cars");
+    opened.model = h5::readAttribute<std::string>(opened.get(), "model");
+    opened.cells = h5::readAttribute<std::uint64_t>(opened.get(), "cells");
+    opened.cars = h5::readAttribute<std::uint64_t>(opened.get(), "cars");
     if (opened.cars > opened.cells) {
       throw InputError(path + ": damaged: it says " + std::to_string(opened.cars) + " cars on " +
                        std::to_string(opened.cells) + " cells");

@@ -11,13 +11,13 @@
 namespace convoy::flow {
 
 struct ConvoyFile {
-  h5::OpenFile file;
+  h5::ReadFile file;
   std::string kind;  // timeseries, snapshot, checkpoint
   std::string model;
   std::uint64_t cells = 0;
   std::uint64_t cars = 0;
-  hid_t get() const { return file.get(); }
-  const std::string& path() const { return file.path; }
+  h5::Node get() const { return file; }
+  const std::string& path() const { return file.file.path; }
 };
 
 // Opens `path` read-only (default driver, no MPI needed). Throws InputError naming the file when it

@@ -6,7 +6,7 @@
 #include <map>
 #include <system_error>
 
-#include "convoy/error.hpp"
+#include "convoy/core/error.hpp"
 #include "convoy_file.hpp"
 #include "run_statistics.hpp"
 

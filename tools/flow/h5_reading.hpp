@@ -1,5 +1,5 @@
-// Serial reads of parts of datasets (the h5 layer reads whole slabs collectively; a tool reading a
-// series larger than memory needs pieces, from one process, without MPI).
+// Serial reads of parts of datasets, converted to what the statistics and the jam counters use (a
+// series larger than memory is read in pieces, from one process, without MPI).
 #pragma once
 
 #include <cstdint>

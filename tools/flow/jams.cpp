@@ -4,10 +4,12 @@
 #include <bit>
 #include <vector>
 
-#include "convoy/error.hpp"
+#include "convoy/core/error.hpp"
 #include "convoy/h5/attribute.hpp"
 #include "convoy/h5/dataset.hpp"
-#include "convoy/packed_road.hpp"
+#include "convoy/core/packed_road.hpp"
+#include "convoy/io/format.hpp"
+#include "convoy/io/state_sums.hpp"
 #include "convoy_file.hpp"
 #include "h5_reading.hpp"
 #include "model_parameters.hpp"
@@ -158,10 +160,10 @@ namespace {
 // 8 MiB read at a time over all the datasets read together: a road of any length in bounded memory.
 constexpr std::uint64_t kPieceBytes = std::uint64_t{8} << 20;
 
-constexpr const char* kNaschEncoding = "nasch-bitplanes-v1";
-constexpr std::uint64_t kMaxPlanes = 8;  // vmax <= 255
+constexpr const char* kNaschEncoding = io::format::kPlanesEncodingName;
+constexpr std::uint64_t kMaxPlanes = io::format::kMostPlanes;
 
-std::string planeName(std::uint64_t plane) { return "velocity/bit_" + std::to_string(plane); }
+std::string planeName(std::uint64_t plane) { return io::format::planeDataset(plane); }
 
 h5::Dataset openRoadWords(const ConvoyFile& file, const std::string& name, std::uint64_t words) {
   h5::Dataset dataset = h5::openDataset(file.get(), name, file.path());
@@ -189,11 +191,20 @@ std::uint64_t aboveVmax(const std::vector<std::vector<std::uint64_t>>& planes, s
   return above;
 }
 
-void damaged(const std::string& path, std::uint64_t roadCars, const ConvoyFile& file, bool paddingClean) {
-  if (paddingClean && roadCars == file.cars) return;
-  throw InputError(path + ": damaged: the road holds " + std::to_string(roadCars) + " cars but the file says " +
-                   std::to_string(file.cars) + (paddingClean ? "" : ", and bits past the last cell are set") +
-                   " (convoy inspect checks the digest too)");
+// Whether the road read agrees with what the file claims: its cars, its padding, its digest (which
+// covers its length and its velocity planes too).
+void damaged(const std::string& path, std::uint64_t roadCars, const ConvoyFile& file, bool paddingClean,
+             const io::StateSums& sums) {
+  if (!paddingClean || roadCars != file.cars) {
+    throw InputError(path + ": damaged: the road holds " + std::to_string(roadCars) + " cars but the file says " +
+                     std::to_string(file.cars) + (paddingClean ? "" : ", and bits past the last cell are set") +
+                     " (convoy inspect tells more)");
+  }
+  const std::uint64_t stored = h5::readAttribute<std::uint64_t>(file.get(), io::format::kDigestAttribute);
+  if (sums.digest(file.cells) != stored) {
+    throw InputError(path + ": damaged: its road does not match its digest attribute, or its cells attribute (" +
+                     std::to_string(file.cells) + ") is not the road's length (convoy inspect tells more)");
+  }
 }
 
 JamSummary countRule184(const ConvoyFile& file) {
@@ -203,13 +214,15 @@ JamSummary countRule184(const ConvoyFile& file) {
   const std::uint64_t pieceWords = kPieceBytes / sizeof(std::uint64_t);
   std::vector<std::uint64_t> piece(std::min(words, pieceWords));
   JamCounter counter(file.cells);
+  io::StateSums sums;
   for (std::uint64_t first = 0; first < words; first += pieceWords) {
     const std::span<std::uint64_t> part(piece.data(), std::min(pieceWords, words - first));
     readRows(road, first, part, "/road of " + path);
     counter.addWords(part);
+    sums.add(file.cells, first, part, {});
   }
   const JamSummary jams = counter.finish();
-  damaged(path, jams.cars, file, counter.paddingClean());
+  damaged(path, jams.cars, file, counter.paddingClean(), sums);
   return jams;
 }
 
@@ -217,7 +230,7 @@ JamSummary countRule184(const ConvoyFile& file) {
 std::vector<h5::Dataset> openPlanes(const ConvoyFile& file, std::uint64_t words) {
   const std::string& path = file.path();
   const std::string encoding =
-      h5::hasAttribute(file.get(), "encoding") ? h5::readTextAttribute(file.get(), "encoding") : std::string();
+      h5::hasAttribute(file.get(), "encoding") ? h5::readAttribute<std::string>(file.get(), "encoding") : std::string();
   if (encoding.rfind(kNaschEncoding, 0) != 0) {
     std::string shown = "missing";
     if (!encoding.empty()) {
@@ -232,7 +245,7 @@ std::vector<h5::Dataset> openPlanes(const ConvoyFile& file, std::uint64_t words)
                      " without velocity planes (no 'velocity_planes' attribute): jams of a nasch road need each "
                      "car's velocity");
   }
-  const std::uint64_t count = h5::readUnsignedAttribute(file.get(), "velocity_planes");
+  const std::uint64_t count = h5::readAttribute<std::uint64_t>(file.get(), "velocity_planes");
   if (count == 0 || count > kMaxPlanes) {
     throw InputError(path + ": damaged: velocity_planes = " + std::to_string(count) + " (a nasch road has 1 .. " +
                      std::to_string(kMaxPlanes) + ")");
@@ -271,12 +284,16 @@ JamSummary countNasch(const ConvoyFile& file) {
   std::uint64_t withoutCar = 0;  // cells with a velocity but no car
   std::uint64_t tooFast = 0;     // cars faster than vmax
   StoppedCarCounter counter(file.cells);
+  io::StateSums sums;
   for (std::uint64_t first = 0; first < words; first += pieceWords) {
     const std::uint64_t n = std::min(pieceWords, words - first);
     readRows(road, first, std::span<std::uint64_t>(occupancy.data(), n), "/road of " + path);
+    std::vector<std::span<const std::uint64_t>> pieceOfPlanes;
     for (std::size_t b = 0; b < planes.size(); ++b) {
       readRows(planeSets[b], first, std::span<std::uint64_t>(planes[b].data(), n), planeWhat[b]);
+      pieceOfPlanes.emplace_back(planes[b].data(), n);
     }
+    sums.add(file.cells, first, std::span<const std::uint64_t>(occupancy.data(), n), pieceOfPlanes);
     for (std::uint64_t w = 0; w < n; ++w) {
       std::uint64_t moving = 0;
       for (const auto& plane : planes) moving |= plane[w];
@@ -299,7 +316,7 @@ JamSummary countNasch(const ConvoyFile& file) {
     throw InputError(path + ": damaged: the velocity planes disagree with the road: " + what);
   }
   const JamSummary jams = counter.finish();
-  damaged(path, jams.cars, file, counter.paddingClean());
+  damaged(path, jams.cars, file, counter.paddingClean(), sums);
   return jams;
 }
 
@@ -312,7 +329,7 @@ FileJams countJams(const std::string& path) {
       "or checkpoints");
   FileJams result{path, file.kind, 0, {}, file.model, StoppedRule::CellAheadOccupied};
   try {
-    result.step = h5::readUnsignedAttribute(file.get(), "step");
+    result.step = h5::readAttribute<std::uint64_t>(file.get(), "step");
     if (file.model == "rule184") {
       result.jams = countRule184(file);
     } else if (file.model == "nasch") {

@@ -1,6 +1,6 @@
 // convoy-flow jams: stopped cars and jam lengths in snapshots (contract: /tmp/contract-flow.md).
 #include "commands.hpp"
-#include "convoy/error.hpp"
+#include "convoy/core/error.hpp"
 #include "jams.hpp"
 
 namespace convoy::flow {

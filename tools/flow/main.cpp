@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "convoy/error.hpp"
+#include "convoy/core/error.hpp"
 #include "convoy/h5/handle.hpp"
-#include "convoy/version.hpp"
+#include "convoy/core/version.hpp"
 
 namespace convoy::flow {
 namespace {

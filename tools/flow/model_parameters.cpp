@@ -5,7 +5,7 @@
 #include <array>
 #include <charconv>
 
-#include "convoy/error.hpp"
+#include "convoy/core/error.hpp"
 #include "convoy/h5/attribute.hpp"
 
 namespace convoy::flow {
@@ -62,7 +62,7 @@ std::optional<NaschParameters> naschParametersOf(const ConvoyFile& file) {
   if (!h5::hasAttribute(file.get(), "config")) {
     throw InputError(file.path() + ": a nasch run, but the file has no 'config' attribute (model.vmax, model.p_brake)");
   }
-  return naschParametersFromYaml(h5::readTextAttribute(file.get(), "config"), file.path() + " (attribute config)");
+  return naschParametersFromYaml(h5::readAttribute<std::string>(file.get(), "config"), file.path() + " (attribute config)");
 }
 
 }  // namespace convoy::flow

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "convoy/error.hpp"
+#include "convoy/core/error.hpp"
 #include "convoy/h5/handle.hpp"
 #include "timeseries_source.hpp"
 

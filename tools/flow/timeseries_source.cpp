@@ -2,59 +2,19 @@
 
 #include <algorithm>
 
-#include "convoy/error.hpp"
-#include "convoy/h5/attribute.hpp"
+#include "convoy/core/error.hpp"
 #include "convoy/h5/dataset.hpp"
+#include "convoy/io/format.hpp"
+#include "convoy/io/series_reader.hpp"
 #include "h5_reading.hpp"
 
 namespace convoy::flow {
-namespace {
-
-std::uint64_t rowsOf(const ConvoyFile& file, const std::string& name, std::size_t dimensions) {
-  const h5::Dataset dataset = h5::openDataset(file.get(), name, file.path());
-  const std::vector<std::uint64_t> shape = h5::extent(dataset);
-  if (shape.size() != dimensions) {
-    throw InputError(file.path() + ": /" + name + " has " + std::to_string(shape.size()) + " dimension(s), not " +
-                     std::to_string(dimensions) + " as in a convoy time series");
-  }
-  return shape[0];
-}
-
-}  // namespace
 
 Timeseries openTimeseries(const std::string& path) {
-  Timeseries timeseries{openConvoyFile(path, {"timeseries"},
-                                       "this command needs a time series (a run directory or its timeseries.h5)"),
-                        1, 0, 0, {}};
-  const ConvoyFile& file = timeseries.file;
-  try {
-    timeseries.every = h5::readUnsignedAttribute(file.get(), "timeseries_every");
-    if (timeseries.every == 0) throw InputError(path + ": damaged: timeseries_every is 0");
-    std::uint64_t rows = rowsOf(file, "step", 1);
-    rows = std::min(rows, rowsOf(file, "flow", 1));
-    rows = std::min(rows, rowsOf(file, "mean_velocity", 1));
-    if (h5::hasDataset(file.get(), "detectors/position")) {
-      const h5::Dataset positions = h5::openDataset(file.get(), "detectors/position", path);
-      const std::vector<std::uint64_t> shape = h5::extent(positions);
-      // One entry per detector of the config: small, read whole.
-      timeseries.detectorPositions.resize(shape.empty() ? 0 : shape[0]);
-      if (!timeseries.detectorPositions.empty()) {
-        h5::check(H5Dread(positions.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                          timeseries.detectorPositions.data()),
-                  "read /detectors/position of " + path);
-        rows = std::min(rows, rowsOf(file, "detectors/count", 2));
-      }
-    }
-    timeseries.rows = rows;
-    if (rows > 0) {
-      const h5::Dataset steps = h5::openDataset(file.get(), "step", path);
-      std::int64_t last = 0;
-      readRows(steps, rows - 1, std::span<std::int64_t>(&last, 1), "/step of " + path);
-      timeseries.lastStep = last;
-    }
-  } catch (const h5::Error& failure) {
-    throw InputError(path + ": " + failure.what());
-  }
+  // Every row is checked before anything is computed from it (io/series_reader).
+  io::TimeseriesInfo info = io::readTimeseries(path);
+  Timeseries timeseries{ConvoyFile{std::move(info.file), io::format::kTimeseries, info.model, info.cells, info.cars},
+                        info.every, info.rows, info.lastStep, std::move(info.detectorPositions)};
   return timeseries;
 }
 

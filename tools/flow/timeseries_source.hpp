@@ -17,7 +17,7 @@ namespace convoy::flow {
 struct Timeseries {
   ConvoyFile file;
   std::uint64_t every = 1;  // steps per row (attribute timeseries_every)
-  // Rows complete in every dataset: a file being written may have one dataset a row ahead of another.
+  // Complete rows: those of /step (a file being written may hold more in its other columns).
   std::uint64_t rows = 0;
   std::int64_t lastStep = 0;  // /step of the last row (0 without rows)
   std::vector<std::int64_t> detectorPositions;

@@ -1,4 +1,5 @@
-// Attributes on files, groups and datasets. Written collectively, every rank must pass the same value.
+// Attributes on files, groups and datasets. Written collectively when the file is open collectively:
+// every rank must then pass the same value.
 #pragma once
 
 #include <cstdint>
@@ -8,17 +9,15 @@
 
 namespace convoy::h5 {
 
-void writeAttribute(hid_t object, const std::string& name, std::int64_t value);
-void writeAttribute(hid_t object, const std::string& name, std::uint64_t value);
-void writeAttribute(hid_t object, const std::string& name, double value);
-void writeAttribute(hid_t object, const std::string& name, const std::string& value);
-void writeAttribute(hid_t object, const std::string& name, const char* value);
+// Scalars: std::int64_t, std::uint64_t, double, std::string (a variable-length UTF-8 string).
+template <typename T>
+void writeAttribute(Node object, const std::string& name, const T& value);
+void writeAttribute(Node object, const std::string& name, const char* value);
 
-bool hasAttribute(hid_t object, const std::string& name);
-// Readers throw Error naming the attribute when it is missing or of another kind.
-std::uint64_t readUnsignedAttribute(hid_t object, const std::string& name);
-std::int64_t readSignedAttribute(hid_t object, const std::string& name);
-double readRealAttribute(hid_t object, const std::string& name);
-std::string readTextAttribute(hid_t object, const std::string& name);
+bool hasAttribute(Node object, const std::string& name);
+// Throws Error naming the attribute when it is missing, not a scalar of the kind asked for, or (for
+// std::uint64_t) negative: an integer attribute that h5py wrote as int64 is read if it fits.
+template <typename T>
+T readAttribute(Node object, const std::string& name);
 
 }  // namespace convoy::h5

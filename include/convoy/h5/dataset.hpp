@@ -1,5 +1,6 @@
-// Datasets: distributed one-dimensional arrays written and read collectively as one hyperslab per
-// rank, and the extendible (chunked) tables of the time series.
+// Datasets: the fixed one-dimensional arrays of state files, written and read collectively in slabs
+// (one slab per rank, or a piece of it), small arrays read and written whole by one process, and the
+// extendible (chunked) tables of the series files.
 #pragma once
 
 #include <cstdint>
@@ -8,41 +9,74 @@
 #include <vector>
 
 #include "convoy/h5/handle.hpp"
+#include "convoy/h5/types.hpp"
 
 namespace convoy::h5 {
 
-// A rank's part of a global one-dimensional dataset.
+// A rank's part of a one-dimensional dataset.
 struct Slab {
   std::uint64_t offset = 0;
   std::uint64_t count = 0;
 };
 
-bool hasDataset(hid_t location, const std::string& name);
-Dataset openDataset(hid_t location, const std::string& name, const std::string& fileForMessages);
-// The dataset's dimensions and its stored type.
+// How HDF5 says a collective transfer really ran (H5Pget_mpio_actual_io_mode).
+enum class IoMode { NotCollective, ContiguousCollective, ChunkCollective, ChunkIndependent, ChunkMixed };
+std::string ioModeName(IoMode mode);
+
+// Collective: every rank of the file's communicator takes part (ranks with an empty slab too).
+// Serial: one process, on a file it opened alone.
+enum class Transfer { Collective, Serial };
+
+bool hasDataset(Node location, const std::string& name);
+Dataset openDataset(Node location, const std::string& name, const std::string& fileForMessages);
+Group createGroup(Node location, const std::string& name);
+// The dataset's dimensions.
 std::vector<std::uint64_t> extent(const Dataset& dataset);
-Datatype storedType(const Dataset& dataset);
 
-// Collective: creates a contiguous dataset of `globalCount` elements (fill value never written; every
-// element is written) and writes each rank's `slab` from `data`. Ranks with an empty slab take part
-// with an empty selection. Returns HDF5's report of how the write really ran
-// (H5Pget_mpio_actual_io_mode); an empty dataset is created without a write (H5D_MPIO_NO_COLLECTIVE).
-H5D_mpio_actual_io_mode_t writeDistributed(hid_t location, const std::string& name, hid_t fileType, hid_t memoryType,
-                                           std::uint64_t globalCount, Slab slab, const void* data);
-// Collective: reads each rank's slab of a one-dimensional dataset into `data`.
-void readDistributed(const Dataset& dataset, hid_t memoryType, Slab slab, void* data);
+// A contiguous dataset of `count` elements whose storage is allocated at once, so that the file has
+// its final size and later writes only fill it (fill values never written; no time stamps, so that
+// equal contents give equal files).
+template <Element T>
+void createFixed(Node location, const std::string& name, std::uint64_t count);
+// A dataset holding `values`, created and written by one process.
+template <Element T>
+void writeWhole(Node location, const std::string& name, std::span<const T> values);
+// Writes `values` at `slab` (values.size() == slab.count).
+template <Element T>
+IoMode writeSlab(const Dataset& dataset, Slab slab, std::span<const T> values, Transfer transfer);
+// Reads `slab` of a one-dimensional dataset into `out` (out.size() == slab.count), converting to T.
+template <Element T>
+void readSlab(const Dataset& dataset, Slab slab, std::span<T> out, Transfer transfer);
+// The same for a dataset of booleans (h5py's numpy bool), read as 0 and 1.
+void readBooleanSlab(const Dataset& dataset, Slab slab, std::span<std::uint8_t> out, Transfer transfer);
+// A rectangular block of a dataset of any rank (start and count per dimension), read by one process.
+template <Element T>
+void readBlock(const Dataset& dataset, std::span<const std::uint64_t> start, std::span<const std::uint64_t> count,
+               std::span<T> out);
+// A whole one-dimensional dataset, read by one process; Error if it is not one-dimensional or holds
+// more than `mostElements` (a damaged file must not make convoy allocate without bound).
+template <Element T>
+std::vector<T> readWhole(const Dataset& dataset, std::uint64_t mostElements, const std::string& what);
 
-// Extendible (chunked) tables: a column [rows], or a matrix [rows, columns] (columns may be 0).
-void createColumn(hid_t location, const std::string& name, hid_t fileType);
-void createMatrix(hid_t location, const std::string& name, hid_t fileType, std::uint64_t columns);
+// Extendible tables: a column [rows], or a matrix [rows, columns] (columns may be 0).
+template <Element T>
+void createColumn(Node location, const std::string& name);
+template <Element T>
+void createMatrix(Node location, const std::string& name, std::uint64_t columns);
 // Appends rows (row-major, rows x columns values) after the current last row.
-void appendRows(hid_t location, const std::string& name, hid_t memoryType, std::uint64_t rows, const void* data);
-// Cuts or extends a table to `rows` rows.
-void resizeTable(hid_t location, const std::string& name, std::uint64_t rows);
-// Writes a whole small dataset from one process (no MPI).
-void writeSmall(hid_t location, const std::string& name, hid_t fileType, hid_t memoryType, std::uint64_t count,
-                const void* data);
+template <Element T>
+void appendRows(const Dataset& table, std::uint64_t rows, std::span<const T> values);
+// Cuts (or extends) a table to `rows` rows.
+void resizeRows(const Dataset& table, std::uint64_t rows);
+// Writes the dataset's data and metadata to the file (for readers of a file being written).
+void flush(const Dataset& dataset, const std::string& what);
 
-Group createGroup(hid_t location, const std::string& name);
+// How a dataset is stored, for refusing what convoy cannot read in parallel.
+struct Storage {
+  enum class Layout { Contiguous, Chunked, Compact, Virtual } layout = Layout::Contiguous;
+  std::vector<std::string> filters;  // compression and other filters, by name
+  int externalFiles = 0;             // raw data kept in files outside this one
+};
+Storage storageOf(const Dataset& dataset);
 
 }  // namespace convoy::h5

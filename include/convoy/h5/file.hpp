@@ -5,8 +5,8 @@
 #include <map>
 #include <string>
 
-#include "convoy/comm.hpp"
 #include "convoy/h5/handle.hpp"
+#include "convoy/parallel/comm.hpp"
 
 namespace convoy::h5 {
 
@@ -23,19 +23,61 @@ enum class Access { ReadOnly, ReadWrite };
 struct OpenFile {
   File handle;
   std::string path;
-  hid_t get() const { return handle.get(); }
+  operator Node() const { return Node(handle); }  // NOLINT(google-explicit-constructor)
+  // Closes now, reporting failure (where a full disk shows).
+  void close() { handle.closeOrThrow("close " + path); }
 };
 
 // Collective over `comm`: MPI-IO driver, collective metadata reads and writes, alignment, hints.
-OpenFile createCollective(const std::string& path, const Comm& comm, const Settings& settings);
+// convoy creates state files with createSerial (rank 0) and opens them collectively to write their
+// data (io/state_file.cpp), so that all metadata is written by one process.
 OpenFile openCollective(const std::string& path, const Comm& comm, const Settings& settings, Access access);
-// One process alone (rank 0's time series, tools): the default driver, no file locking so that a
-// reader may open the file while the run writes it.
-OpenFile createSerial(const std::string& path);
+
+// One process alone: the default driver and the same alignment as collective files. HDF5's file
+// locking is honoured: a file another program has open for writing (h5py, or convoy's own series
+// while a run writes them) is refused rather than read half-written.
+OpenFile createSerial(const std::string& path, const Settings& settings = {});
 OpenFile openSerial(const std::string& path, Access access);
+
+// Series files (timeseries.h5, spacetime.h5): written by one process in HDF5's single-writer /
+// multiple-reader mode (SWMR), so that readers may open them while a run writes them and a writer
+// killed at any instant leaves a file that can be read and continued.
+OpenFile createSeries(const std::string& path);
+// Switches a series file that has all its datasets to SWMR writing (no new objects after this).
+void startSeriesWriting(OpenFile& file);
+// Opens a series file to continue it; a file whose writer was killed is marked "open for writing"
+// in its superblock, which this clears (as HDF5's h5clear does).
+OpenFile reopenSeries(const std::string& path);
+
+// A file opened for reading by one process: closed files as they are; a series file that a run is
+// writing (or whose writer was killed) in SWMR mode, so that what is read is a consistent prefix.
+struct ReadFile {
+  OpenFile file;
+  bool beingWritten = false;
+  operator Node() const { return file; }  // NOLINT(google-explicit-constructor)
+};
+ReadFile openForReading(const std::string& path);
+
+// Writes everything of the file to disk.
+void flush(const OpenFile& file);
 
 // Whether `path` is an HDF5 file at all (for clear messages about files that are not).
 bool isHdf5File(const std::string& path);
+
+// Reserves the disk blocks of every byte the open file will have (its end-of-allocation address and
+// `slackBytes` more, for metadata the close may add; the close trims the file back), so that
+// closing it and writing its datasets' data later cannot fail for want of space or quota. Throws
+// Error naming the file and the system's reason ("No space left on device", "Disk quota
+// exceeded", "File too large"). A file system that cannot reserve space (EOPNOTSUPP) is left alone.
+void reserveFileSpace(const OpenFile& file, std::uint64_t slackBytes);
+
+// Removes a dataset or group from an open file (its space returns to the file, so that a file given
+// up can still be closed when the disk is full).
+void removeLink(Node location, const std::string& name);
+
+// How many HDF5 files failed to close in this process. HDF5 1.10 keeps such a file half-closed and
+// crashes when it cleans up at MPI_Finalize; main then ends the process without that cleanup.
+int failedCloses();
 
 // The transfer property list of collective reads and writes.
 PropertyList collectiveTransfer();

@@ -6,8 +6,8 @@
 #include <span>
 #include <vector>
 
-#include "convoy/comm.hpp"
-#include "convoy/decomposition.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/core/decomposition.hpp"
 
 namespace convoy::io {
 

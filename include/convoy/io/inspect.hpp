@@ -5,14 +5,15 @@
 #include <ostream>
 #include <string>
 
-#include "convoy/comm.hpp"
-#include "convoy/error.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/core/error.hpp"
 
 namespace convoy::io {
 
-// Collective. Writes the summary to `out` on rank 0. Returns Success, or BadInput when a state
-// file's recomputed digest or car count does not match what it stores. Throws InputError for files
-// that are not convoy files.
+// Collective. Writes the summary to `out` on rank 0. Returns Success, or BadInput (after saying
+// why) when a file fails a check convoy makes before using it: a state file whose road does not
+// match its digest or car count, a checkpoint with a damaged field, a series whose columns or
+// values are inconsistent. Throws InputError for files that are not convoy files.
 ExitCode inspectFile(const Comm& comm, const std::string& path, std::ostream& out);
 
 }  // namespace convoy::io

@@ -1,11 +1,12 @@
-// The attributes every convoy HDF5 file carries (SPEC.md): convoy_version, config, cells, cars,
-// model, plus kind ("snapshot", "checkpoint", "timeseries") so a reader knows what it holds.
+// The attributes every convoy HDF5 file carries: convoy_version, kind (timeseries, spacetime,
+// snapshot, checkpoint), config (the resolved YAML), cells, cars and model.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-#include <hdf5.h>
+#include "convoy/h5/handle.hpp"
+#include "convoy/io/state_file.hpp"
 
 namespace convoy::io {
 
@@ -16,11 +17,9 @@ struct RunIdentity {
   std::string model;
 };
 
-// The encoding of the road in state files, stored in their `encoding` attribute.
-inline constexpr const char* kBitsEncoding =
-    "bits-v1: cell i is bit (i mod 64) of 64-bit word (i / 64) of /road; bits past the last cell are 0";
-
-// Collective when the file is: every rank passes the same values.
-void writeIdentity(hid_t file, const std::string& kind, const RunIdentity& identity);
+// Written into an open file (by one process, or collectively with the same values on every rank).
+void writeIdentity(h5::Node file, const std::string& kind, const RunIdentity& identity);
+// The same attributes, for a state file written through writeStateFile.
+void addIdentity(StateContents& contents, const std::string& kind, const RunIdentity& identity);
 
 }  // namespace convoy::io

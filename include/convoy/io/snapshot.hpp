@@ -1,30 +1,34 @@
-// Snapshots (SPEC.md): the whole road at a step, written collectively by all ranks into one file,
-// each rank's words a hyperslab of one global dataset, with a coarse density profile.
+// Snapshots: the whole road at a step, written collectively by all ranks into one file (each rank's
+// words a hyperslab of one global dataset) with a coarse density profile, through a temporary name
+// renamed into place once complete.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-#include <hdf5.h>
-
-#include "convoy/comm.hpp"
+#include "convoy/h5/dataset.hpp"
 #include "convoy/h5/file.hpp"
 #include "convoy/io/run_identity.hpp"
-#include "convoy/road.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/parallel/road.hpp"
 
 namespace convoy::io {
 
 struct StateWrite {
   std::uint64_t digest = 0;
-  H5D_mpio_actual_io_mode_t roadIoMode = H5D_MPIO_NO_COLLECTIVE;  // how HDF5 really wrote /road
+  std::uint64_t bytes = 0;
+  double seconds = 0.0;
+  h5::IoMode roadIoMode = h5::IoMode::NotCollective;  // how HDF5 really wrote /road
 };
 
-// Collective. Writes `path` through a temporary name and renames it into place once complete.
-StateWrite writeSnapshot(const Comm& comm, const std::string& path, const Road& road,
-                         const RunIdentity& identity, std::uint64_t step, std::uint64_t profileBins,
-                         const h5::Settings& settings);
+// Collective. On failure every rank throws the same RuntimeError and nothing is left behind.
+StateWrite writeSnapshot(const Comm& comm, const std::string& path, const Road& road, const RunIdentity& identity,
+                         std::uint64_t step, std::uint64_t profileBins, const h5::Settings& settings);
 
 // snapshots/snapshot_<step, 12 digits>.h5
 std::string snapshotFileName(std::uint64_t step);
+
+// Collective: rank 0 renames `from` to `to`; on failure every rank throws and `from` is removed.
+void renameIntoPlace(const Comm& comm, const std::string& from, const std::string& to);
 
 }  // namespace convoy::io

@@ -1,0 +1,177 @@
+#include "convoy/io/state_file.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <filesystem>
+
+#include "convoy/core/packed_road.hpp"
+#include "convoy/h5/attribute.hpp"
+#include "convoy/io/format.hpp"
+#include "convoy/parallel/watchdog.hpp"
+
+namespace fs = std::filesystem;
+
+namespace convoy::io {
+namespace {
+
+// The datasets of the road: /road, then /velocity/bit_<b>.
+std::vector<std::string> roadDatasets(unsigned planes) {
+  std::vector<std::string> names{format::kRoadDataset};
+  for (unsigned b = 0; b < planes; ++b) names.push_back(format::planeDataset(b));
+  return names;
+}
+
+std::span<const std::uint64_t> layer(const Road& road, std::size_t index) {
+  return index == 0 ? road.words() : road.velocityPlane(static_cast<unsigned>(index - 1));
+}
+
+
+// The pieces every rank makes the same number of transfers in: those of the rank with the most words.
+std::uint64_t piecesFor(const Decomposition& decomposition) {
+  const std::uint64_t most = packed::wordsFor(decomposition.range(0).cells());  // rank 0 owns the most
+  return std::max<std::uint64_t>(1, (most + kPieceWords - 1) / kPieceWords);
+}
+
+// Piece `piece` of a rank's words: its offset into them and its length (0 past the end).
+h5::Slab pieceOf(std::uint64_t words, std::uint64_t piece) {
+  const std::uint64_t first = std::min(words, piece * kPieceWords);
+  return {first, std::min(kPieceWords, words - first)};
+}
+
+// Metadata a close may still add past the end of allocation, reserved too (the close trims it).
+constexpr std::uint64_t kCloseSlackBytes = std::uint64_t{1} << 16;
+
+void createStructure(const std::string& path, const Road& road, std::uint64_t cells, const StateContents& contents,
+                     const h5::Settings& settings) {
+  h5::OpenFile file = h5::createSerial(path, settings);
+  for (const auto& [name, value] : contents.attributes) {
+    std::visit([&, &name = name](const auto& v) { h5::writeAttribute(file, name, v); }, value);
+  }
+  if (road.velocityPlanes() > 0) h5::createGroup(file, format::kVelocityGroup);
+  const std::vector<std::string> names = roadDatasets(road.velocityPlanes());
+  for (const std::string& name : names) h5::createFixed<std::uint64_t>(file, name, packed::wordsFor(cells));
+  for (const auto& [name, values] : contents.realDatasets) h5::writeWhole<float>(file, name, values);
+  for (const auto& [name, values] : contents.integerDatasets) h5::writeWhole<std::int64_t>(file, name, values);
+  try {
+    // The space first, so that neither the close nor the data can find the disk full.
+    h5::reserveFileSpace(file, kCloseSlackBytes);
+  } catch (const h5::Error&) {
+    // Given up: without its datasets the file is small enough to close on a full disk.
+    for (const std::string& name : names) h5::removeLink(file, name);
+    if (road.velocityPlanes() > 0) h5::removeLink(file, format::kVelocityGroup);
+    file.close();
+    throw;
+  }
+  file.close();
+}
+
+std::string describeFailure(const std::string& path, const std::string& stage, const std::string& reason) {
+  return "cannot " + stage + " " + path + ": " + reason;
+}
+
+}  // namespace
+
+void removeQuietly(const Comm& comm, const std::string& path) {
+  if (!comm.isRoot()) return;
+  std::error_code error;
+  fs::remove(path, error);
+}
+
+StateFileWrite writeStateFile(const Comm& comm, const std::string& path, const Road& road, std::uint64_t cells,
+                              const StateContents& contents, const h5::Settings& settings) {
+  const auto start = std::chrono::steady_clock::now();
+  WatchedIo watched("writing " + path, {path});
+  StateFileWrite written;
+  try {
+    comm.onRootThenShareErrors([&] { createStructure(path, road, cells, contents, settings); });
+    watched.progress();
+    h5::OpenFile file;
+    comm.agree([&] { file = h5::openCollective(path, comm, settings, h5::Access::ReadWrite); });
+    const std::uint64_t pieces = piecesFor(Decomposition(cells, comm.size()));
+    const std::uint64_t firstWord = road.range().begin / packed::kCellsPerWord;
+    const std::vector<std::string> names = roadDatasets(road.velocityPlanes());
+    for (std::size_t index = 0; index < names.size(); ++index) {
+      h5::Dataset dataset;
+      comm.agree([&] { dataset = h5::openDataset(file, names[index], path); });
+      const std::span<const std::uint64_t> words = layer(road, index);
+      for (std::uint64_t piece = 0; piece < pieces; ++piece) {
+        const h5::Slab part = pieceOf(words.size(), piece);
+        comm.agree([&] {
+          const h5::IoMode mode = h5::writeSlab<std::uint64_t>(dataset, {firstWord + part.offset, part.count},
+                                                               words.subspan(part.offset, part.count),
+                                                               h5::Transfer::Collective);
+          if (index == 0 && piece == 0) written.roadMode = mode;
+        });
+        watched.progress();
+      }
+    }
+    comm.agree([&] { file.close(); });
+  } catch (const RuntimeError& error) {
+    removeQuietly(comm, path);
+    throw RuntimeError(describeFailure(path, "write", error.what()), ErrorScope::AllRanks);
+  }
+  std::error_code sizeError;
+  written.bytes = comm.isRoot() ? fs::file_size(path, sizeError) : 0;
+  written.bytes = comm.broadcast(written.bytes);
+  written.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return written;
+}
+
+std::vector<std::span<std::uint64_t>> layersOf(Road& road) {
+  std::vector<std::span<std::uint64_t>> layers{road.words()};
+  for (unsigned b = 0; b < road.velocityPlanes(); ++b) layers.push_back(road.velocityPlane(b));
+  return layers;
+}
+
+StateSums readStateRoad(const Comm& comm, const h5::OpenFile& file, const Decomposition& decomposition,
+                        unsigned planes, std::span<const std::span<std::uint64_t>> into) {
+  WatchedIo watched("reading " + file.path);
+  const CellRange range = decomposition.range(comm.rank());
+  const std::uint64_t words = packed::wordsFor(range.cells());
+  const std::uint64_t firstWord = range.begin / packed::kCellsPerWord;
+  const std::uint64_t pieces = piecesFor(decomposition);
+  const std::vector<std::string> names = roadDatasets(planes);
+  std::vector<h5::Dataset> datasets(names.size());
+  comm.agree([&] {
+    for (std::size_t index = 0; index < names.size(); ++index) {
+      datasets[index] = h5::openDataset(file, names[index], file.path);
+      const std::vector<std::uint64_t> shape = h5::extent(datasets[index]);
+      if (shape != std::vector<std::uint64_t>{packed::wordsFor(decomposition.cells())}) {
+        throw RuntimeError("/" + names[index] + " of " + file.path + " does not hold the " +
+                           std::to_string(packed::wordsFor(decomposition.cells())) + " words of a road of " +
+                           std::to_string(decomposition.cells()) + " cells");
+      }
+    }
+  });
+  // A layer with nowhere to go is read one piece at a time into a buffer of its own.
+  const auto loaded = [&](std::size_t index) { return index < into.size() && !into[index].empty(); };
+  std::vector<std::vector<std::uint64_t>> buffers(names.size());
+  for (std::size_t index = 0; index < names.size(); ++index) {
+    if (!loaded(index)) buffers[index].resize(std::min(words, kPieceWords));
+  }
+  StateSums sums;
+  for (std::uint64_t piece = 0; piece < pieces; ++piece) {
+    const h5::Slab part = pieceOf(words, piece);
+    std::vector<std::span<const std::uint64_t>> read;
+    for (std::size_t index = 0; index < names.size(); ++index) {
+      const std::span<std::uint64_t> target = loaded(index) ? into[index].subspan(part.offset, part.count)
+                                                            : std::span<std::uint64_t>(buffers[index]).first(part.count);
+      comm.agree([&] {
+        h5::readSlab<std::uint64_t>(datasets[index], {firstWord + part.offset, part.count}, target,
+                                    h5::Transfer::Collective);
+      });
+      read.push_back(target);
+      watched.progress();
+    }
+    const std::size_t kept = into.empty() ? names.size() : std::max<std::size_t>(into.size(), 1) - 1;
+    sums.add(decomposition.cells(), firstWord + part.offset, read.front(),
+             std::span<const std::span<const std::uint64_t>>(read).subspan(1), kept);
+  }
+  std::array<std::uint64_t, 5> totals{sums.digestSum, sums.cars, sums.paddingWords, sums.strayVelocities,
+                                      sums.planesBeyond};
+  comm.sumInPlace(totals);
+  return {totals[0], totals[1], totals[2], totals[3], totals[4]};
+}
+
+}  // namespace convoy::io

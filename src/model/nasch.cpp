@@ -1,0 +1,499 @@
+#include "convoy/model/nasch.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cassert>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "convoy/model/braking.hpp"
+#include "convoy/core/packed_road.hpp"
+#include "convoy/core/random.hpp"
+
+namespace convoy::nasch {
+namespace {
+
+constexpr std::uint64_t kAllOnes = ~std::uint64_t{0};
+constexpr unsigned kMaxPlanes = 8;          // bit_width(255)
+constexpr std::uint64_t kBlockWords = 256;  // words per block: the block's temporaries stay in L1/L2
+
+// One block of output words [s0, s1) of the segment. Its input arrays are indexed by j, word j being
+// segment word s0 - H + j (negative: the left halo; from `words` on: the right halo), j = 0 .. n + 2H - 1
+// with n = s1 - s0. Pass 1 finds the new velocity of the cars of words j = 0 .. n + H - 1 (the first H
+// are the words behind the block, whose cars may move into it); pass 2 moves the cars into words
+// j = H .. n + H - 1. No loop carries anything but the distance.
+struct BlockInput {
+  const std::uint64_t* occupancy = nullptr;
+  std::array<const std::uint64_t*, kMaxPlanes> planes{};
+  std::uint64_t firstGlobalWord = 0;           // global word of j = 0 (for the braking numbers)
+  const std::uint64_t* presetBrakes = nullptr;  // braking masks of j < presetCount (halo words off the grid)
+  std::uint64_t presetCount = 0;
+};
+struct BlockOutput {
+  std::uint64_t* occupancy = nullptr;  // output word s0
+  std::array<std::uint64_t*, kMaxPlanes> planes{};
+  std::uint64_t words = 0;                // n
+  std::uint64_t lastMask = kAllOnes;      // valid cells of the block's last word (the ring's last word)
+};
+
+// The cars whose velocity is at least d (d >= 1), from the binary planes: a bit-sliced comparison with
+// a constant, from the most significant plane down. d = 0 means "a car".
+inline std::uint64_t atLeast(const std::uint64_t* planes, unsigned planeCount, unsigned d, std::uint64_t cars) {
+  if (d == 0) return cars;
+  if (d >= (1U << planeCount)) return 0;
+  std::uint64_t greater = 0;
+  std::uint64_t equal = kAllOnes;
+#pragma GCC unroll 8
+  for (unsigned b = planeCount; b-- > 0;) {
+    if ((d >> b) & 1U) {
+      equal &= planes[b];
+    } else {
+      greater |= equal & planes[b];
+      equal &= ~planes[b];
+    }
+  }
+  return greater | equal;
+}
+
+inline std::uint64_t brakesOf(const BlockInput& in, std::uint64_t j, std::uint64_t key, std::uint64_t threshold) {
+  if (j < in.presetCount) return in.presetBrakes[j];
+  return braking::wordMask(key, in.firstGlobalWord + j, threshold, in.occupancy[j]);
+}
+
+// The braking masks of words j = 0 .. count-1 of a block. With few random words per 64 cells (p = 1/4:
+// two) all of them are drawn, bit by bit of P over all words, so that the inner loop has no branch and
+// no loop-carried dependency; with many, word by word, stopping when every car is decided.
+inline void fillBrakes(const BlockInput& in, std::uint64_t count, std::uint64_t key, std::uint64_t threshold,
+                       std::uint64_t* brakes) {
+  constexpr int kFewDraws = 4;
+  const int draws = braking::randomWords(threshold);
+  if (threshold >= braking::kAlways || draws > kFewDraws) {
+    for (std::uint64_t j = 0; j < count; ++j) brakes[j] = braking::wordMask(key, in.firstGlobalWord + j, threshold, in.occupancy[j]);
+  } else {
+    std::uint64_t equal[kBlockWords + 1];
+    for (std::uint64_t j = 0; j < count; ++j) {
+      brakes[j] = 0;
+      equal[j] = kAllOnes;
+    }
+    for (int i = 0; i < draws; ++i) {
+      const std::uint64_t first = in.firstGlobalWord * 32 + static_cast<std::uint64_t>(i);
+      if ((threshold >> (31 - i)) & 1U) {
+        for (std::uint64_t j = 0; j < count; ++j) {
+          const std::uint64_t r = random::bits(key, first + 32 * j);
+          brakes[j] |= equal[j] & ~r;
+          equal[j] &= r;
+        }
+      } else {
+        for (std::uint64_t j = 0; j < count; ++j) equal[j] &= ~random::bits(key, first + 32 * j);
+      }
+    }
+  }
+  for (std::uint64_t j = 0; j < in.presetCount && j < count; ++j) brakes[j] = in.presetBrakes[j];
+}
+
+// Pass 1 of one word for a compile-time vmax V <= 63 (H = 1): writes moving[v][j], the cars that will
+// move exactly v cells. Velocities in unary ("thermometer") form: bit c of level[d] says "this car's
+// velocity >= d"; then every rule is one word operation per d.
+template <unsigned V>
+inline void newVelocitiesFast(const std::uint64_t* occupancy, const std::array<const std::uint64_t*, kMaxPlanes>& planes,
+                              std::uint64_t j, std::uint64_t brakes, std::uint64_t (*moving)[kBlockWords + 1]) {
+  constexpr unsigned kPlanes = velocityPlanes(V);
+  const std::uint64_t cars = occupancy[j];
+  const std::uint64_t carsNext = occupancy[j + 1];
+  std::uint64_t velocity[kPlanes];
+#pragma GCC unroll 8
+  for (unsigned b = 0; b < kPlanes; ++b) velocity[b] = planes[b][j];
+
+  // Every loop over d or v is unrolled, so that the loop over words around this function vectorises.
+  std::uint64_t level[V + 2];  // level[d]: velocity >= d after the rule in hand
+  std::uint64_t clear = kAllOnes;  // cells c+1 .. c+d all empty
+#pragma GCC unroll 16
+  for (unsigned d = 1; d <= V; ++d) {
+    clear &= ~((cars >> d) | (carsNext << (64 - d)));
+    // accelerate (v + 1 >= d iff v >= d - 1, capped at V by d <= V), then keep to the gap
+    level[d] = atLeast(velocity, kPlanes, d - 1, cars) & clear;
+  }
+  level[V + 1] = 0;
+  // brake by one: velocity >= d afterwards iff >= d + 1 before, or >= d and not braking
+  level[0] = cars;
+#pragma GCC unroll 16
+  for (unsigned d = 1; d <= V; ++d) level[d] &= ~brakes | level[d + 1];
+#pragma GCC unroll 17
+  for (unsigned v = 0; v <= V; ++v) moving[v][j] = level[v] & ~level[v + 1];
+}
+
+template <unsigned V>
+std::uint64_t stepBlockFast(const BlockInput& in, const BlockOutput& out, std::uint64_t key, std::uint64_t threshold) {
+  static_assert(V >= 1 && V < 64);
+  constexpr unsigned kPlanes = velocityPlanes(V);
+  constexpr std::uint64_t H = 1;
+  const std::uint64_t n = out.words;
+  assert(n <= kBlockWords);
+  std::uint64_t moving[V + 1][kBlockWords + 1];
+  std::uint64_t brakes[kBlockWords + 1] = {};  // (zeroed: GCC cannot see fillBrakes writes them all)
+  fillBrakes(in, n + H, key, threshold, brakes);
+
+  // Pass 1; words j < H are behind the block: only their cars' moves into it matter here.
+  for (std::uint64_t j = 0; j < n + H; ++j) newVelocitiesFast<V>(in.occupancy, in.planes, j, brakes[j], moving);
+  // The distance of the cars starting in the block's words, from the block's temporaries (still in L1).
+  // A loop of its own: x86-64-v2 has no vector popcount, and a popcount in pass 1 keeps it scalar
+  // (30 % slower at vmax 5).
+  // In the ring's partial last word, the cells past the last are halo cells.
+  std::uint64_t distance = 0;
+  for (std::uint64_t j = H; j < n + H; ++j) {
+    const std::uint64_t counted = j + 1 == n + H ? out.lastMask : kAllOnes;
+    for (unsigned v = 1; v <= V; ++v) {
+      distance += v * static_cast<std::uint64_t>(std::popcount(moving[v][j] & counted));
+    }
+  }
+
+  // Pass 2: a car of velocity v lands v cells ahead, coming from this word or the one behind.
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::uint64_t j = i + H;
+    std::uint64_t cars = moving[0][j];
+    std::uint64_t velocity[kPlanes] = {};
+#pragma GCC unroll 16
+    for (unsigned v = 1; v <= V; ++v) {
+      const std::uint64_t landed = (moving[v][j] << v) | (moving[v][j - 1] >> (64 - v));
+      cars |= landed;
+#pragma GCC unroll 8
+      for (unsigned b = 0; b < kPlanes; ++b) {
+        if ((v >> b) & 1U) velocity[b] |= landed;
+      }
+    }
+    out.occupancy[i] = cars;
+#pragma GCC unroll 8
+    for (unsigned b = 0; b < kPlanes; ++b) out.planes[b][i] = velocity[b];
+  }
+  if (out.lastMask != kAllOnes) {
+    out.occupancy[n - 1] &= out.lastMask;
+    for (unsigned b = 0; b < kPlanes; ++b) out.planes[b][n - 1] &= out.lastMask;
+  }
+  return distance;
+}
+
+// Any vmax (1 .. 255, H = ceil(vmax / 64)): a loop over the cars, found by bit scans, each taking the
+// four rules in turn. The thermometer code of the fast kernels would cost vmax words per word; with
+// large vmax, cars are few per word. It is the path for vmax > kFastVmax, and the tests run it for
+// small vmax too, as a second implementation.
+std::uint64_t stepBlockCars(const BlockInput& in, const BlockOutput& out, std::uint64_t key, std::uint64_t threshold,
+                            unsigned vmax) {
+  const unsigned planeCount = velocityPlanes(vmax);
+  const std::uint64_t H = haloWords(vmax);
+  const std::uint64_t n = out.words;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    out.occupancy[i] = 0;
+    for (unsigned b = 0; b < planeCount; ++b) out.planes[b][i] = 0;
+  }
+  // 64 cells of the input from cell x on (the input has a word to spare after the last one read)
+  const auto cellsFrom = [&](std::uint64_t x) {
+    const std::uint64_t w = x / 64;
+    const unsigned offset = x % 64;
+    return offset == 0 ? in.occupancy[w] : (in.occupancy[w] >> offset) | (in.occupancy[w + 1] << (64 - offset));
+  };
+  const std::uint64_t firstOut = 64 * H;  // input cell of output cell 0
+  std::uint64_t distance = 0;
+  for (std::uint64_t j = 0; j < n + H; ++j) {
+    std::uint64_t cars = in.occupancy[j];
+    if (j + 1 == n + H) cars &= out.lastMask;  // cells past the ring's last are halo cells
+    if (cars == 0) continue;
+    const std::uint64_t brakes = brakesOf(in, j, key, threshold);
+    for (; cars != 0; cars &= cars - 1) {
+      const auto bit = static_cast<unsigned>(std::countr_zero(cars));
+      const std::uint64_t cell = 64 * j + bit;
+      if (cell + vmax < firstOut) continue;  // behind the block and too far back to reach it
+      unsigned v = 0;
+      for (unsigned b = 0; b < planeCount; ++b) v |= static_cast<unsigned>((in.planes[b][j] >> bit) & 1U) << b;
+      v = std::min(v + 1, vmax);                                   // 1. accelerate
+      for (std::uint64_t ahead = 0; ahead < v; ahead += 64) {      // 2. keep to the gap
+        const std::uint64_t occupied = cellsFrom(cell + 1 + ahead);
+        if (occupied != 0) {
+          v = static_cast<unsigned>(std::min<std::uint64_t>(v, ahead + static_cast<std::uint64_t>(std::countr_zero(occupied))));
+          break;
+        }
+      }
+      if (v > 0 && ((brakes >> bit) & 1U)) --v;                    // 3. brake at random
+      if (j >= H) distance += v;
+      const std::uint64_t target = cell + v;                        // 4. move
+      if (target < firstOut || target >= firstOut + 64 * n) continue;  // another block's
+      const std::uint64_t o = target - firstOut;
+      const std::uint64_t mask = std::uint64_t{1} << (o % 64);
+      out.occupancy[o / 64] |= mask;
+      for (unsigned b = 0; b < planeCount; ++b) {
+        if ((v >> b) & 1U) out.planes[b][o / 64] |= mask;
+      }
+    }
+  }
+  out.occupancy[n - 1] &= out.lastMask;
+  for (unsigned b = 0; b < planeCount; ++b) out.planes[b][n - 1] &= out.lastMask;
+  return distance;
+}
+
+enum class Path { Fast, Generic };
+
+// The specialised kernels, vmax 1 .. kFastVmax, indexed by vmax - 1.
+constexpr unsigned kFastVmax = 16;
+using BlockKernel = std::uint64_t (*)(const BlockInput&, const BlockOutput&, std::uint64_t, std::uint64_t);
+template <std::size_t... I>
+constexpr std::array<BlockKernel, sizeof...(I)> fastKernels(std::index_sequence<I...>) {
+  return {&stepBlockFast<static_cast<unsigned>(I) + 1>...};
+}
+constexpr auto kFastKernels = fastKernels(std::make_index_sequence<kFastVmax>{});
+
+std::uint64_t stepBlock(const BlockInput& in, const BlockOutput& out, std::uint64_t key, const Model& model,
+                        Path path) {
+  if (path == Path::Fast && model.vmax <= kFastVmax) {
+    return kFastKernels[model.vmax - 1](in, out, key, model.brakeThreshold);
+  }
+  return stepBlockCars(in, out, key, model.brakeThreshold, model.vmax);
+}
+
+// The segment with its halos as one sequence of words: word s (from -H) of layer l (0: occupancy,
+// 1 + b: plane b). The right halo's cells follow the segment's last cell, inside its last word when
+// that word is partial.
+class Extended {
+ public:
+  Extended(const Segment& segment, ConstLayers old, ConstLayers left, ConstLayers right)
+      : words_(static_cast<std::int64_t>(segment.words)),
+        halo_(static_cast<std::int64_t>(left.words())),
+        used_(static_cast<unsigned>((segment.endCell() - segment.firstCell()) % 64)),
+        old_(old),
+        left_(left),
+        right_(right) {}
+
+  std::uint64_t word(unsigned layer, std::int64_t s) const {
+    if (s < -halo_) return 0;
+    if (s < 0) return at(left_, layer, static_cast<std::uint64_t>(s + halo_));
+    if (s < words_ - 1 || (s == words_ - 1 && used_ == 0)) return at(old_, layer, static_cast<std::uint64_t>(s));
+    if (used_ == 0) return s - words_ < halo_ ? at(right_, layer, static_cast<std::uint64_t>(s - words_)) : 0;
+    // The halo's cells start at bit `used_` of the segment's last word.
+    const std::int64_t m = s - (words_ - 1);  // 0: the last word
+    const std::uint64_t low = m == 0 ? at(old_, layer, static_cast<std::uint64_t>(s)) & packed::lastWordMask(used_)
+                                     : (m - 1 < halo_ ? at(right_, layer, static_cast<std::uint64_t>(m - 1)) >> (64 - used_) : 0);
+    const std::uint64_t high = m < halo_ ? at(right_, layer, static_cast<std::uint64_t>(m)) << used_ : 0;
+    return low | high;
+  }
+
+ private:
+  std::uint64_t at(ConstLayers piece, unsigned layer, std::uint64_t i) const {
+    return layer == 0 ? piece.occupancy[i] : piece.velocity[(layer - 1) * piece.words() + i];
+  }
+  std::int64_t words_;
+  std::int64_t halo_;
+  unsigned used_;
+  ConstLayers old_, left_, right_;
+};
+
+std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Segment& segment, ConstLayers old,
+                              ConstLayers leftHalo, ConstLayers rightHalo, Layers next, Path path) {
+  assert(model.vmax >= 1 && model.vmax <= kMaxVmax);
+  const std::uint64_t words = segment.words;
+  if (words == 0) return 0;
+  const unsigned planeCount = velocityPlanes(model.vmax);
+  const std::uint64_t H = haloWords(model.vmax);
+  assert(old.occupancy.size() == words && old.velocity.size() == words * planeCount);
+  assert(next.occupancy.size() == words && next.velocity.size() == words * planeCount);
+  assert(leftHalo.words() == H && rightHalo.words() == H);
+  const std::uint64_t key = braking::stepKey(model.seed, step);
+  const std::uint64_t cells = segment.endCell() - segment.firstCell();
+  const std::uint64_t lastMask = packed::lastWordMask(cells);
+  const Extended extended(segment, old, leftHalo, rightHalo);
+
+  // Braking masks of left-halo words that are not global words (the ring wraps inside the halo):
+  // cell by cell, from the masks of the global words their cells belong to.
+  std::vector<std::uint64_t> haloBrakes;
+  if (segment.firstWord < H) {
+    const auto roadCells = static_cast<std::int64_t>(segment.roadCells);
+    std::uint64_t cachedWord = kAllOnes;
+    std::uint64_t cachedMask = 0;
+    for (std::uint64_t k = 0; k < H; ++k) {
+      std::uint64_t mask = 0;
+      for (unsigned bit = 0; bit < 64; ++bit) {
+        const std::int64_t raw = static_cast<std::int64_t>(segment.firstCell() + 64 * k + bit) - static_cast<std::int64_t>(64 * H);
+        const auto cell = static_cast<std::uint64_t>(((raw % roadCells) + roadCells) % roadCells);
+        if (cell / 64 != cachedWord) {
+          cachedWord = cell / 64;
+          cachedMask = braking::wordMask(key, cachedWord, model.brakeThreshold);
+        }
+        mask |= ((cachedMask >> (cell % 64)) & 1U) << bit;
+      }
+      haloBrakes.push_back(mask);
+    }
+  }
+
+  const std::uint64_t block = path == Path::Fast && model.vmax <= kFastVmax ? kBlockWords : 64;
+  std::vector<std::uint64_t> staging;
+  std::uint64_t distance = 0;
+  for (std::uint64_t s0 = 0; s0 < words; s0 += block) {
+    const std::uint64_t s1 = std::min(words, s0 + block);
+    const std::uint64_t inputWords = s1 - s0 + 2 * H;
+    BlockInput in;
+    in.firstGlobalWord = segment.firstWord + s0 - H;
+    BlockOutput out;
+    out.words = s1 - s0;
+    out.lastMask = s1 == words ? lastMask : kAllOnes;
+    out.occupancy = next.occupancy.data() + s0;
+    for (unsigned b = 0; b < planeCount; ++b) out.planes[b] = next.velocity.data() + b * words + s0;
+    if (s0 >= H && s1 + H + 1 <= words) {  // interior: read the segment in place
+      in.occupancy = old.occupancy.data() + (s0 - H);
+      for (unsigned b = 0; b < planeCount; ++b) in.planes[b] = old.velocity.data() + b * words + (s0 - H);
+    } else {  // an edge: copy the halo, the segment's edge and the spliced last word aside
+      const std::uint64_t stride = inputWords + 1;  // + 1 zero word read past the end by pass 1
+      staging.assign((planeCount + 1) * stride, 0);
+      for (unsigned layer = 0; layer <= planeCount; ++layer) {
+        for (std::uint64_t j = 0; j < inputWords; ++j) {
+          const std::int64_t s = static_cast<std::int64_t>(s0 + j) - static_cast<std::int64_t>(H);
+          staging[layer * stride + j] = extended.word(layer, s);
+        }
+      }
+      in.occupancy = staging.data();
+      for (unsigned b = 0; b < planeCount; ++b) in.planes[b] = staging.data() + (b + 1) * stride;
+      if (s0 == 0 && !haloBrakes.empty()) {
+        in.presetBrakes = haloBrakes.data();
+        in.presetCount = H;
+      }
+    }
+    distance += stepBlock(in, out, key, model, path);
+  }
+  return distance;
+}
+
+}  // namespace
+
+std::uint64_t Segment::endCell() const { return std::min((firstWord + words) * 64, roadCells); }
+
+std::uint64_t stepSegment(const Model& model, std::uint64_t step, const Segment& segment, ConstLayers old,
+                          ConstLayers leftHalo, ConstLayers rightHalo, Layers next) {
+  return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Fast);
+}
+
+namespace detail {
+std::uint64_t stepSegmentGeneric(const Model& model, std::uint64_t step, const Segment& segment, ConstLayers old,
+                                 ConstLayers leftHalo, ConstLayers rightHalo, Layers next) {
+  return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Generic);
+}
+}  // namespace detail
+
+namespace {
+
+// Copies cell `from` of `source` to cell `to` of `target` (all layers).
+void copyCell(ConstLayers source, std::uint64_t from, Layers target, std::uint64_t to, unsigned planes) {
+  const std::uint64_t sw = source.words();
+  const std::uint64_t tw = target.words();
+  packed::setCell(target.occupancy, to, packed::cell(source.occupancy, from));
+  for (unsigned b = 0; b < planes; ++b) {
+    packed::setCell(target.velocity.subspan(b * tw, tw), to, packed::cell(source.velocity.subspan(b * sw, sw), from));
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// The 64 bits of a packed layer starting at bit `start` (may be negative), cells outside [0, cells)
+// read as 0.
+std::uint64_t bitsAt(std::span<const std::uint64_t> words, std::uint64_t cells, std::int64_t start) {
+  std::uint64_t result = 0;
+  const auto end = static_cast<std::int64_t>(cells);
+  for (std::int64_t w = start >= 0 ? start / 64 : -1; w * 64 < start + 64 && w * 64 < end; ++w) {
+    if (w < 0) continue;
+    const std::uint64_t word = words[static_cast<std::uint64_t>(w)];
+    const std::int64_t offset = w * 64 - start;  // where the word's bit 0 lands in the result
+    if (offset >= 0) {
+      result |= word << offset;
+    } else {
+      result |= word >> -offset;
+    }
+  }
+  // cells past the end (padding is zero, but the caller's layer may be a longer buffer)
+  const std::int64_t valid = end - start;
+  if (valid < 64) result &= valid <= 0 ? 0 : (std::uint64_t{1} << valid) - 1;
+  if (start < 0) result &= start <= -64 ? 0 : kAllOnes << -start;
+  return result;
+}
+
+}  // namespace
+
+Road edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge) {
+  const unsigned planes = velocityPlanes(vmax);
+  const std::uint64_t H = haloWords(vmax);
+  const std::uint64_t words = segment.words();
+  Road halo(H, planes);
+  const std::int64_t first = edge == Edge::First ? 0 : static_cast<std::int64_t>(cells) - static_cast<std::int64_t>(64 * H);
+  for (std::uint64_t k = 0; k < H; ++k) {
+    const std::int64_t start = first + static_cast<std::int64_t>(64 * k);
+    halo.occupancy[k] = bitsAt(segment.occupancy, cells, start);
+    for (unsigned b = 0; b < planes; ++b) {
+      halo.velocity[b * H + k] = bitsAt(segment.velocity.subspan(b * words, words), cells, start);
+    }
+  }
+  return halo;
+}
+
+Halos ringHalos(ConstLayers ring, const Segment& segment, unsigned vmax) {
+  const unsigned planes = velocityPlanes(vmax);
+  const std::uint64_t H = haloWords(vmax);
+  const std::uint64_t n = segment.roadCells;
+  Halos halos{Road(H, planes), Road(H, planes)};
+  if (n == 0) return halos;
+  // left: cells firstCell - 64 H + k; written as firstCell + (n - 64 H mod n) + k to stay unsigned
+  const std::uint64_t back = (n - (64 * H) % n) % n;
+  for (std::uint64_t k = 0; k < 64 * H; ++k) {
+    copyCell(ring, (segment.firstCell() + back + k) % n, halos.left.view(), k, planes);
+    copyCell(ring, (segment.endCell() + k) % n, halos.right.view(), k, planes);
+  }
+  return halos;
+}
+
+std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old,
+                       Layers next) {
+  const Segment segment{roadCells, 0, packed::wordsFor(roadCells)};
+  const Halos halos = ringHalos(old, segment, model.vmax);
+  return stepSegment(model, step, segment, old, halos.left.view(), halos.right.view(), next);
+}
+
+Road fromCells(std::span<const Cell> cells, unsigned vmax) {
+  const unsigned planes = velocityPlanes(vmax);
+  const std::uint64_t words = packed::wordsFor(cells.size());
+  Road road(words, planes);
+  for (std::uint64_t i = 0; i < cells.size(); ++i) {
+    if (cells[i] == kEmpty) continue;
+    assert(cells[i] >= 0 && static_cast<unsigned>(cells[i]) <= vmax);
+    const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+    road.occupancy[i / 64] |= bit;
+    for (unsigned b = 0; b < planes; ++b) {
+      if ((static_cast<unsigned>(cells[i]) >> b) & 1U) road.velocity[b * words + i / 64] |= bit;
+    }
+  }
+  return road;
+}
+
+std::vector<Cell> toCells(ConstLayers road, std::uint64_t firstCell, std::uint64_t count) {
+  const std::uint64_t words = road.words();
+  const auto planes = static_cast<unsigned>(words == 0 ? 0 : road.velocity.size() / words);
+  std::vector<Cell> cells(count, kEmpty);
+  for (std::uint64_t k = 0; k < count; ++k) {
+    const std::uint64_t i = firstCell + k;
+    if (!packed::cell(road.occupancy, i)) continue;
+    unsigned v = 0;
+    for (unsigned b = 0; b < planes; ++b) {
+      if (packed::cell(road.velocity.subspan(b * words, words), i)) v |= 1U << b;
+    }
+    cells[k] = static_cast<Cell>(v);
+  }
+  return cells;
+}
+
+std::uint64_t velocitySum(ConstLayers road) {
+  const std::uint64_t words = road.words();
+  const std::uint64_t planes = words == 0 ? 0 : road.velocity.size() / words;
+  std::uint64_t sum = 0;
+  for (std::uint64_t b = 0; b < planes; ++b) {
+    sum += packed::countCars(road.velocity.subspan(b * words, words)) << b;
+  }
+  return sum;
+}
+
+}  // namespace convoy::nasch

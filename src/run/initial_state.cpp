@@ -1,0 +1,84 @@
+#include "convoy/run/initial_state.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+#include <string>
+
+#include "convoy/core/decomposition.hpp"
+#include "convoy/core/error.hpp"
+#include "convoy/core/packed_road.hpp"
+#include "convoy/io/road_file.hpp"
+#include "convoy/io/format.hpp"
+#include "convoy/model/initial_road.hpp"
+
+namespace convoy {
+namespace {
+
+// What reading, writing and the kernels take besides the road (I/O pieces of 32 MiB, halos, tiles).
+constexpr std::uint64_t kFixedBytes = std::uint64_t{256} << 20;
+
+// A field of /proc/meminfo in bytes (0 if it cannot be read).
+std::uint64_t memInfo(const std::string& field) {
+  std::ifstream file("/proc/meminfo");
+  std::string name;
+  std::uint64_t kilobytes = 0;
+  std::string unit;
+  while (file >> name >> kilobytes >> unit) {
+    if (name == field + ":") return kilobytes * 1024;
+  }
+  return 0;
+}
+
+std::string gib(double bytes) { return fmt::format("{:.3g} GiB", bytes / double(std::uint64_t{1} << 30)); }
+
+}  // namespace
+
+std::uint64_t roadBytesPerRank(const Config& config, int ranks) {
+  const Decomposition decomposition(config.road.cells, ranks);
+  const std::uint64_t words = packed::wordsFor(decomposition.range(0).cells());  // rank 0 owns the most
+  const std::uint64_t layers =
+      1 + (config.model.type == ModelType::Nasch ? io::format::planesFor(config.model.vmax) : 0);
+  return 2 * layers * words * sizeof(std::uint64_t) + kFixedBytes;
+}
+
+void requireMemoryForRoad(const Comm& comm, const Config& config, int plannedRanks) {
+  const int ranks = plannedRanks > 0 ? plannedRanks : comm.size();
+  const std::uint64_t need = roadBytesPerRank(config, ranks);
+  const long cores = std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN));
+  const std::uint64_t perRank = plannedRanks > 0 ? memInfo("MemTotal") / static_cast<std::uint64_t>(cores)
+                                                 : memInfo("MemAvailable") / static_cast<std::uint64_t>(comm.ranksOnThisNode());
+  if (perRank == 0 || need <= perRank) return;
+  const double total = static_cast<double>(need - kFixedBytes) * ranks;
+  const auto enough = static_cast<long long>(std::ceil(total / static_cast<double>(perRank - std::min(perRank, kFixedBytes / 2))));
+  throw InputError(fmt::format(
+      "road.cells = {}: the road needs {} of memory per rank on {} rank(s) (two copies of its bits{}), but there "
+      "is {} for each rank here ({}); run on at least {} ranks of this size, or a shorter road",
+      config.road.cells, gib(static_cast<double>(need)), ranks,
+      config.model.type == ModelType::Nasch ? " and of its velocity planes" : "", gib(static_cast<double>(perRank)),
+      plannedRanks > 0 ? "this machine's memory per core" : "the memory available on this node, shared by its ranks",
+      std::max<long long>(enough, ranks + 1)));
+}
+
+std::unique_ptr<Road> emptyRoad(const Comm& comm, const Config& config, RoadOptions options) {
+  return makeRoad(comm, Decomposition(config.road.cells, comm.size()), config, options);
+}
+
+void fillInitialRoad(const Comm& comm, const Config& config, Road& road) {
+  if (!config.init.from.empty()) {
+    io::loadRoadFile(comm, {config.init.from, config.init.dataset}, road, static_cast<unsigned>(config.model.vmax));
+    return;
+  }
+  fillRandomRoad(road.words(), road.range(), config.init.density, config.init.seed);
+  for (unsigned b = 0; b < road.velocityPlanes(); ++b) std::ranges::fill(road.velocityPlane(b), 0);
+}
+
+std::unique_ptr<Road> initialRoad(const Comm& comm, const Config& config, RoadOptions options) {
+  std::unique_ptr<Road> road = emptyRoad(comm, config, options);
+  fillInitialRoad(comm, config, *road);
+  return road;
+}
+
+}  // namespace convoy
