@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include "convoy/h5/file.hpp"
 
 namespace convoy::h5 {
 namespace {
@@ -33,21 +32,6 @@ Dataspace selectSlab(hid_t fileSpace, Slab slab) {
   return memory;
 }
 
-PropertyList transferList(Transfer transfer) {
-  if (transfer == Transfer::Collective) return collectiveTransfer();
-  return PropertyList(H5Pcreate(H5P_DATASET_XFER), "make a transfer property list");
-}
-
-IoMode modeOf(H5D_mpio_actual_io_mode_t mode) {
-  switch (mode) {
-    case H5D_MPIO_CONTIGUOUS_COLLECTIVE: return IoMode::ContiguousCollective;
-    case H5D_MPIO_CHUNK_COLLECTIVE: return IoMode::ChunkCollective;
-    case H5D_MPIO_CHUNK_INDEPENDENT: return IoMode::ChunkIndependent;
-    case H5D_MPIO_CHUNK_MIXED: return IoMode::ChunkMixed;
-    default: return IoMode::NotCollective;
-  }
-}
-
 std::string nameOf(const Dataset& dataset) {
   const ssize_t length = H5Iget_name(dataset.get(), nullptr, 0);
   if (length <= 0) return "a dataset";
@@ -75,17 +59,6 @@ void createTable(Node location, const std::string& name, hid_t fileType, int ran
 }
 
 }  // namespace
-
-std::string ioModeName(IoMode mode) {
-  switch (mode) {
-    case IoMode::ContiguousCollective: return "contiguous collective";
-    case IoMode::ChunkCollective: return "chunk collective";
-    case IoMode::ChunkIndependent: return "chunk independent";
-    case IoMode::ChunkMixed: return "chunk mixed";
-    case IoMode::NotCollective: break;
-  }
-  return "not collective";
-}
 
 bool hasDataset(Node location, const std::string& name) {
   // Each part of a path must exist before the next is asked about.
@@ -143,36 +116,20 @@ void writeWhole(Node location, const std::string& name, std::span<const T> value
 }
 
 template <Element T>
-IoMode writeSlab(const Dataset& dataset, Slab slab, std::span<const T> values, Transfer transfer) {
+void readSlab(const Dataset& dataset, Slab slab, std::span<T> out) {
   const Dataspace fileSpace(H5Dget_space(dataset.get()), "read the shape of " + nameOf(dataset));
   const Dataspace memory = selectSlab(fileSpace.get(), slab);
-  const PropertyList list = transferList(transfer);
-  check(H5Dwrite(dataset.get(), nativeType<T>(), memory.get(), fileSpace.get(), list.get(),
-                 orPlaceholder(values.data())),
-        "write " + nameOf(dataset));
-  if (transfer == Transfer::Serial) return IoMode::NotCollective;
-  H5D_mpio_actual_io_mode_t mode = H5D_MPIO_NO_COLLECTIVE;
-  check(H5Pget_mpio_actual_io_mode(list.get(), &mode), "ask how " + nameOf(dataset) + " was written");
-  return modeOf(mode);
-}
-
-template <Element T>
-void readSlab(const Dataset& dataset, Slab slab, std::span<T> out, Transfer transfer) {
-  const Dataspace fileSpace(H5Dget_space(dataset.get()), "read the shape of " + nameOf(dataset));
-  const Dataspace memory = selectSlab(fileSpace.get(), slab);
-  const PropertyList list = transferList(transfer);
-  check(H5Dread(dataset.get(), nativeType<T>(), memory.get(), fileSpace.get(), list.get(), orPlaceholder(out.data())),
+  check(H5Dread(dataset.get(), nativeType<T>(), memory.get(), fileSpace.get(), H5P_DEFAULT, orPlaceholder(out.data())),
         "read " + nameOf(dataset));
 }
 
-void readBooleanSlab(const Dataset& dataset, Slab slab, std::span<std::uint8_t> out, Transfer transfer) {
+void readBooleanSlab(const Dataset& dataset, Slab slab, std::span<std::uint8_t> out) {
   const Dataspace fileSpace(H5Dget_space(dataset.get()), "read the shape of " + nameOf(dataset));
   const Dataspace memory = selectSlab(fileSpace.get(), slab);
-  const PropertyList list = transferList(transfer);
   // An enumeration converts only to an enumeration: read it as itself, whose values are 0 and 1.
   const Datatype stored(H5Dget_type(dataset.get()), "read the type of " + nameOf(dataset));
   const Datatype native(H5Tget_native_type(stored.get(), H5T_DIR_ASCEND), "read the type of " + nameOf(dataset));
-  check(H5Dread(dataset.get(), native.get(), memory.get(), fileSpace.get(), list.get(), orPlaceholder(out.data())),
+  check(H5Dread(dataset.get(), native.get(), memory.get(), fileSpace.get(), H5P_DEFAULT, orPlaceholder(out.data())),
         "read " + nameOf(dataset));
 }
 
@@ -277,8 +234,7 @@ Storage storageOf(const Dataset& dataset) {
 #define CONVOY_H5_DATASET_INSTANCES(T)                                                                          \
   template void createFixed<T>(Node, const std::string&, std::uint64_t);                                        \
   template void writeWhole<T>(Node, const std::string&, std::span<const T>);                                    \
-  template IoMode writeSlab<T>(const Dataset&, Slab, std::span<const T>, Transfer);                             \
-  template void readSlab<T>(const Dataset&, Slab, std::span<T>, Transfer);                                      \
+  template void readSlab<T>(const Dataset&, Slab, std::span<T>);                                                \
   template void readBlock<T>(const Dataset&, std::span<const std::uint64_t>, std::span<const std::uint64_t>,    \
                              std::span<T>);                                                                     \
   template std::vector<T> readWhole<T>(const Dataset&, std::uint64_t, const std::string&);                      \

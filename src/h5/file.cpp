@@ -5,38 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <array>
 #include <cstring>
+#include <fstream>
 
 namespace convoy::h5 {
 namespace {
-
-// MPI_Info owned for the length of one open call.
-class Hints {
- public:
-  explicit Hints(const std::map<std::string, std::string>& hints) {
-    CONVOY_MPI_CHECK(MPI_Info_create(&info_));
-    for (const auto& [key, value] : hints) CONVOY_MPI_CHECK(MPI_Info_set(info_, key.c_str(), value.c_str()));
-  }
-  ~Hints() { MPI_Info_free(&info_); }
-  Hints(const Hints&) = delete;
-  Hints& operator=(const Hints&) = delete;
-  MPI_Info get() const { return info_; }
-
- private:
-  MPI_Info info_ = MPI_INFO_NULL;
-};
-
-PropertyList collectiveAccess(const Comm& comm, const Settings& settings, const std::string& path) {
-  PropertyList access(H5Pcreate(H5P_FILE_ACCESS), "make a file access list for " + path);
-  const Hints hints(settings.mpiHints);
-  check(H5Pset_fapl_mpio(access.get(), comm.raw(), hints.get()), "select MPI-IO for " + path);
-  // Metadata is read once and broadcast: thousands of ranks do not each read the same superblock.
-  check(H5Pset_all_coll_metadata_ops(access.get(), true), "ask for collective metadata reads for " + path);
-  check(H5Pset_coll_metadata_write(access.get(), true), "ask for collective metadata writes for " + path);
-  check(H5Pset_alignment(access.get(), settings.alignmentThreshold, settings.alignment),
-        "set the alignment for " + path);
-  return access;
-}
 
 PropertyList serialAccess(const std::string& path) {
   PropertyList access(H5Pcreate(H5P_FILE_ACCESS), "make a file access list for " + path);
@@ -56,11 +31,6 @@ PropertyList seriesAccess(const std::string& path) {
 unsigned openFlags(Access access) { return access == Access::ReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR; }
 
 }  // namespace
-
-OpenFile openCollective(const std::string& path, const Comm& comm, const Settings& settings, Access access) {
-  const PropertyList list = collectiveAccess(comm, settings, path);
-  return {File(H5Fopen(path.c_str(), openFlags(access), list.get()), "open " + path), path};
-}
 
 OpenFile createSerial(const std::string& path, const Settings& settings) {
   const PropertyList access = serialAccess(path);
@@ -97,29 +67,40 @@ OpenFile reopenSeries(const std::string& path) {
   return file;
 }
 
+namespace {
+
+// The file consistency flags of a superblock of version 2 or 3 (HDF5 File Format Specification,
+// "Superblock"): byte 11 of a file without a user block. A writer sets them while it has the file
+// open (SWMR writers included) and clears them when it closes it; a writer that was killed leaves
+// them set.
+bool openForWriting(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::array<unsigned char, 12> head{};
+  if (!file.read(reinterpret_cast<char*>(head.data()), head.size())) return false;
+  static constexpr std::array<unsigned char, 8> kSignature{0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  if (!std::equal(kSignature.begin(), kSignature.end(), head.begin())) return false;
+  return head[8] >= 2 && head[11] != 0;
+}
+
+}  // namespace
+
 ReadFile openForReading(const std::string& path) {
-  {
-    const PropertyList list = serialAccess(path);
-    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, list.get());
-    if (id >= 0) return {{File(id, "open " + path), path}, false};
-  }
-  // A series file a writer has open (or had, when it was killed) refuses a plain open; SWMR
-  // reading takes it, and sees only what the writer has made consistent.
-  const std::string plainReason = lastErrorReason();
+  // A series file a writer has open (or had, when it was killed): SWMR reading sees only what the
+  // writer has made consistent.
+  const bool beingWritten = openForWriting(path);
   const PropertyList list = serialAccess(path);
-  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, list.get());
-  if (id >= 0) return {{File(id, "open " + path), path}, true};
-  throw Error("cannot open " + path + ": " + plainReason);
+  const unsigned flags = beingWritten ? H5F_ACC_RDONLY | H5F_ACC_SWMR_READ : H5F_ACC_RDONLY;
+  return {{File(H5Fopen(path.c_str(), flags, list.get()), "open " + path), path}, beingWritten};
 }
 
 void flush(const OpenFile& file) { check(H5Fflush(file.handle.get(), H5F_SCOPE_GLOBAL), "flush " + file.path); }
 
 bool isHdf5File(const std::string& path) { return H5Fis_hdf5(path.c_str()) > 0; }
 
-void reserveFileSpace(const OpenFile& file, std::uint64_t slackBytes) {
+void reserveFileSpace(const OpenFile& file) {
   haddr_t end = 0;
   check(H5Fget_eoa(file.handle.get(), &end), "find the size of " + file.path);
-  const auto bytes = static_cast<off_t>(end + slackBytes);
+  const auto bytes = static_cast<off_t>(end);
   const int fd = ::open(file.path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) throw Error("cannot open " + file.path + " to reserve its space: " + std::strerror(errno));
   int result = 0;
@@ -128,7 +109,10 @@ void reserveFileSpace(const OpenFile& file, std::uint64_t slackBytes) {
     result = ::fallocate(fd, 0, 0, bytes);
     error = errno;
   } while (result != 0 && error == EINTR);
-  ::close(fd);
+  if (::close(fd) != 0 && result == 0) {
+    result = -1;
+    error = errno;
+  }
   if (result != 0 && error != EOPNOTSUPP && error != ENOSYS) {
     throw Error("cannot reserve the " + std::to_string(bytes) + " bytes of " + file.path + ": " + std::strerror(error));
   }
@@ -136,12 +120,6 @@ void reserveFileSpace(const OpenFile& file, std::uint64_t slackBytes) {
 
 void removeLink(Node location, const std::string& name) {
   check(H5Ldelete(location.id(), name.c_str(), H5P_DEFAULT), "remove " + name);
-}
-
-PropertyList collectiveTransfer() {
-  PropertyList transfer(H5Pcreate(H5P_DATASET_XFER), "make a transfer property list");
-  check(H5Pset_dxpl_mpio(transfer.get(), H5FD_MPIO_COLLECTIVE), "ask for collective transfers");
-  return transfer;
 }
 
 }  // namespace convoy::h5

@@ -350,12 +350,9 @@ CheckpointCheck checkCheckpointFields(const Comm& comm, const std::string& path)
 std::string checkCheckpointRoad(const Comm& comm, const FoundCheckpoint& checkpoint, Road* road) {
   try {
     StateSums sums;
-    comm.agree([&] {
-      const h5::OpenFile file = h5::openCollective(checkpoint.path, comm, h5::Settings{}, h5::Access::ReadOnly);
-      std::vector<std::span<std::uint64_t>> layers;
-      if (road != nullptr) layers = layersOf(*road);
-      sums = readStateRoad(comm, file, Decomposition(checkpoint.cells, comm.size()), checkpoint.planes, layers);
-    });
+    std::vector<std::span<std::uint64_t>> layers;
+    if (road != nullptr) layers = layersOf(*road);
+    sums = readStateRoad(comm, checkpoint.path, Decomposition(checkpoint.cells, comm.size()), checkpoint.planes, layers);
     if (sums.paddingWords > 0) return "its road has bits set past the last cell";
     if (sums.strayVelocities > 0) return "its velocity planes have velocities on cells without a car";
     if (sums.cars != checkpoint.cars) {

@@ -94,10 +94,7 @@ std::string checkSnapshot(const Comm& comm, const std::string& path, std::ostrea
   }
   StateSums sums;
   try {
-    comm.agree([&] {
-      const h5::OpenFile file = h5::openCollective(path, comm, h5::Settings{}, h5::Access::ReadOnly);
-      sums = readStateRoad(comm, file, Decomposition(info.cells, comm.size()), info.planes);
-    });
+    sums = readStateRoad(comm, path, Decomposition(info.cells, comm.size()), info.planes);
   } catch (const RuntimeError& error) {
     return error.what();
   }

@@ -157,14 +157,11 @@ void loadPacked(const Comm& comm, const RoadFileInfo& info, const RoadFileReques
   for (std::size_t b = 1; b < layers.size(); ++b) std::ranges::fill(layers[b], 0);  // planes the file lacks
   layers.resize(std::min<std::size_t>(layers.size(), info.planes + 1));
   StateSums sums;
-  comm.agree([&] {
-    try {
-      const h5::OpenFile file = h5::openCollective(request.path, comm, h5::Settings{}, h5::Access::ReadOnly);
-      sums = readStateRoad(comm, file, Decomposition(info.cells, comm.size()), info.planes, layers);
-    } catch (const RuntimeError& error) {
-      throw InputError(at + ": " + error.what());
-    }
-  });
+  try {
+    sums = readStateRoad(comm, request.path, Decomposition(info.cells, comm.size()), info.planes, layers);
+  } catch (const RuntimeError& error) {  // every rank alike
+    throw InputError(at + ": " + error.what());
+  }
   if (sums.paddingWords > 0) throw InputError(at + ": dataset \"road\" has bits set past the road's last cell: the file is damaged");
   if (sums.strayVelocities > 0) {
     throw InputError(at + ": /velocity holds velocities on cells without a car: the file is damaged");
@@ -186,43 +183,37 @@ void loadPacked(const Comm& comm, const RoadFileInfo& info, const RoadFileReques
 }
 
 // Collective: a byte-per-cell (or bool) dataset into `road`; values other than 0 and 1 are refused.
+// Another program's file may be laid out in any way (chunks, say), so each rank opens it alone and
+// reads its own cells: no collective call inside, so a failed read on one rank cannot hold the others.
 void loadBytes(const Comm& comm, const RoadFileInfo& info, const RoadFileRequest& request, Road& road) {
   const CellRange range = road.range();
-  h5::OpenFile file;
-  h5::Dataset dataset;
-  comm.agree([&] {
-    file = h5::openCollective(request.path, comm, h5::Settings{}, h5::Access::ReadOnly);
-    dataset = h5::openDataset(file, info.dataset, request.path);
-  });
-  // Every rank makes the same number of collective reads (rank 0 owns the most cells).
-  const std::uint64_t mostCells = Decomposition(info.cells, comm.size()).range(0).cells();
-  const std::uint64_t pieces = std::max<std::uint64_t>(1, (mostCells + kCellsPerPiece - 1) / kCellsPerPiece);
   std::span<std::uint64_t> words = road.words();
-  std::fill(words.begin(), words.end(), 0);
-  std::vector<std::int16_t> values;
-  std::vector<std::uint8_t> flags;
   std::uint64_t badCells = 0;
-  for (std::uint64_t piece = 0; piece < pieces; ++piece) {
-    const std::uint64_t first = std::min(piece * kCellsPerPiece, range.cells());
-    const std::uint64_t count = std::min(kCellsPerPiece, range.cells() - first);
-    const h5::Slab slab{range.begin + first, count};
-    comm.agree([&] {
+  comm.agree([&] {
+    const h5::OpenFile file = h5::openSerial(request.path, h5::Access::ReadOnly);
+    const h5::Dataset dataset = h5::openDataset(file, info.dataset, request.path);
+    std::fill(words.begin(), words.end(), 0);
+    std::vector<std::int16_t> values;
+    std::vector<std::uint8_t> flags;
+    for (std::uint64_t first = 0; first < range.cells(); first += kCellsPerPiece) {
+      const std::uint64_t count = std::min(kCellsPerPiece, range.cells() - first);
+      const h5::Slab slab{range.begin + first, count};
       if (info.encoding == RoadEncoding::Boolean) {
         flags.resize(count);
-        h5::readBooleanSlab(dataset, slab, flags, h5::Transfer::Collective);
+        h5::readBooleanSlab(dataset, slab, flags);
         values.assign(flags.begin(), flags.end());
       } else {
         // Read as 16-bit integers, so that neither uint8 nor int8 values are clamped on the way (an
         // int8 -1 must be refused, not read as 0).
         values.resize(count);
-        h5::readSlab<std::int16_t>(dataset, slab, values, h5::Transfer::Collective);
+        h5::readSlab<std::int16_t>(dataset, slab, values);
       }
-    });
-    for (std::uint64_t i = 0; i < count; ++i) {
-      if (values[i] != 0 && values[i] != 1) ++badCells;
-      packed::setCell(words, first + i, values[i] == 1);
+      for (std::uint64_t i = 0; i < count; ++i) {
+        if (values[i] != 0 && values[i] != 1) ++badCells;
+        packed::setCell(words, first + i, values[i] == 1);
+      }
     }
-  }
+  });
   const std::int64_t badEverywhere = comm.sum(static_cast<std::int64_t>(badCells));
   if (badEverywhere > 0) {
     throw InputError(request.context + ": " + request.path + ": dataset \"" + info.dataset + "\" holds values other than 0 "

@@ -99,9 +99,9 @@ TimeseriesInfo readTimeseries(const std::string& path) {
     for (std::uint64_t first = 0; first < info.rows; first += kRowsPerPiece) {
       const std::uint64_t n = std::min(kRowsPerPiece, info.rows - first);
       stepValues.resize(n), flowValues.resize(n), velocityValues.resize(n), countValues.resize(n * d);
-      h5::readSlab<std::int64_t>(steps, {first, n}, stepValues, h5::Transfer::Serial);
-      h5::readSlab<double>(flows, {first, n}, flowValues, h5::Transfer::Serial);
-      h5::readSlab<double>(velocities, {first, n}, velocityValues, h5::Transfer::Serial);
+      h5::readSlab<std::int64_t>(steps, {first, n}, stepValues);
+      h5::readSlab<double>(flows, {first, n}, flowValues);
+      h5::readSlab<double>(velocities, {first, n}, velocityValues);
       const std::array<std::uint64_t, 2> start{first, 0}, count{n, d};
       h5::readBlock<std::int64_t>(counts, start, count, countValues);
       for (std::uint64_t r = 0; r < n; ++r) {
@@ -155,7 +155,7 @@ SpacetimeInfo readSpacetime(const std::string& path) {
       const std::uint64_t n = std::min(rowsPerPiece, info.rows - first);
       stepValues.resize(n);
       cells.resize(n * info.width);
-      h5::readSlab<std::int64_t>(steps, {first, n}, stepValues, h5::Transfer::Serial);
+      h5::readSlab<std::int64_t>(steps, {first, n}, stepValues);
       const std::array<std::uint64_t, 2> start{first, 0}, count{n, info.width};
       h5::readBlock<std::uint8_t>(occupancy, start, count, cells);
       for (std::uint64_t r = 0; r < n; ++r) {

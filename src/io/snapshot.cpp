@@ -43,7 +43,7 @@ StateWrite writeSnapshot(const Comm& comm, const std::string& path, const Road& 
   renameIntoPlace(comm, temporary, path);
   result.bytes = written.bytes;
   result.seconds = written.seconds;
-  result.roadIoMode = written.roadMode;
+  result.transfers = written.transfers;
   return result;
 }
 

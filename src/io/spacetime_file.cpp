@@ -143,7 +143,7 @@ PrefixCheck checkSpacetimePrefixes(const std::string& path, const SpacetimeWindo
       const std::uint64_t n = std::min(rowsPerPiece, readable - first);
       stepValues.resize(n);
       cells.resize(n * window.width);
-      h5::readSlab<std::int64_t>(steps, {first, n}, stepValues, h5::Transfer::Serial);
+      h5::readSlab<std::int64_t>(steps, {first, n}, stepValues);
       const std::array<std::uint64_t, 2> start{first, 0}, count{n, window.width};
       h5::readBlock<std::uint8_t>(occupancy, start, count, cells);
       for (std::uint64_t r = 0; r < n; ++r) {

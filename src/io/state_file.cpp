@@ -4,9 +4,12 @@
 #include <array>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include "convoy/core/packed_road.hpp"
 #include "convoy/h5/attribute.hpp"
+#include "convoy/h5/collective_file.hpp"
+#include "convoy/h5/dataset.hpp"
 #include "convoy/io/format.hpp"
 #include "convoy/parallel/watchdog.hpp"
 
@@ -39,11 +42,23 @@ h5::Slab pieceOf(std::uint64_t words, std::uint64_t piece) {
   return {first, std::min(kPieceWords, words - first)};
 }
 
-// Metadata a close may still add past the end of allocation, reserved too (the close trims it).
-constexpr std::uint64_t kCloseSlackBytes = std::uint64_t{1} << 16;
+// Where the data of each dataset of `names` starts (rank 0, on a file it opened alone).
+std::vector<std::uint64_t> dataOffsets(const h5::OpenFile& file, const std::vector<std::string>& names,
+                                       std::uint64_t words) {
+  std::vector<std::uint64_t> offsets;
+  for (const std::string& name : names) {
+    const h5::ContiguousData data = h5::contiguousData(h5::openDataset(file, name, file.path), "/" + name + " of " + file.path);
+    if (data.words != words) {
+      throw RuntimeError("/" + name + " of " + file.path + " does not hold the " + std::to_string(words) +
+                         " words of a road of this length");
+    }
+    offsets.push_back(data.offset);
+  }
+  return offsets;
+}
 
-void createStructure(const std::string& path, const Road& road, std::uint64_t cells, const StateContents& contents,
-                     const h5::Settings& settings) {
+std::vector<std::uint64_t> createStructure(const std::string& path, const Road& road, std::uint64_t cells,
+                                           const StateContents& contents, const h5::Settings& settings) {
   h5::OpenFile file = h5::createSerial(path, settings);
   for (const auto& [name, value] : contents.attributes) {
     std::visit([&, &name = name](const auto& v) { h5::writeAttribute(file, name, v); }, value);
@@ -54,8 +69,11 @@ void createStructure(const std::string& path, const Road& road, std::uint64_t ce
   for (const auto& [name, values] : contents.realDatasets) h5::writeWhole<float>(file, name, values);
   for (const auto& [name, values] : contents.integerDatasets) h5::writeWhole<std::int64_t>(file, name, values);
   try {
-    // The space first, so that neither the close nor the data can find the disk full.
-    h5::reserveFileSpace(file, kCloseSlackBytes);
+    // The space first, so that neither the close nor the data can find the disk full: all of it,
+    // then again after the metadata is flushed (which may allocate a little more).
+    h5::reserveFileSpace(file);
+    h5::flush(file);
+    h5::reserveFileSpace(file);
   } catch (const h5::Error&) {
     // Given up: without its datasets the file is small enough to close on a full disk.
     for (const std::string& name : names) h5::removeLink(file, name);
@@ -63,7 +81,9 @@ void createStructure(const std::string& path, const Road& road, std::uint64_t ce
     file.close();
     throw;
   }
+  std::vector<std::uint64_t> offsets = dataOffsets(file, names, packed::wordsFor(cells));
   file.close();
+  return offsets;
 }
 
 std::string describeFailure(const std::string& path, const std::string& stage, const std::string& reason) {
@@ -84,29 +104,27 @@ StateFileWrite writeStateFile(const Comm& comm, const std::string& path, const R
   WatchedIo watched("writing " + path, {path});
   StateFileWrite written;
   try {
-    comm.onRootThenShareErrors([&] { createStructure(path, road, cells, contents, settings); });
+    std::vector<std::uint64_t> offsets;
+    comm.onRootThenShareErrors([&] { offsets = createStructure(path, road, cells, contents, settings); });
+    offsets = comm.broadcast(std::move(offsets));
     watched.progress();
-    h5::OpenFile file;
-    comm.agree([&] { file = h5::openCollective(path, comm, settings, h5::Access::ReadWrite); });
+    std::optional<h5::CollectiveFile> file;
+    comm.agree([&] { file.emplace(comm, path, h5::Access::ReadWrite, settings); });
     const std::uint64_t pieces = piecesFor(Decomposition(cells, comm.size()));
     const std::uint64_t firstWord = road.range().begin / packed::kCellsPerWord;
-    const std::vector<std::string> names = roadDatasets(road.velocityPlanes());
-    for (std::size_t index = 0; index < names.size(); ++index) {
-      h5::Dataset dataset;
-      comm.agree([&] { dataset = h5::openDataset(file, names[index], path); });
+    for (std::size_t index = 0; index < offsets.size(); ++index) {
       const std::span<const std::uint64_t> words = layer(road, index);
       for (std::uint64_t piece = 0; piece < pieces; ++piece) {
         const h5::Slab part = pieceOf(words.size(), piece);
         comm.agree([&] {
-          const h5::IoMode mode = h5::writeSlab<std::uint64_t>(dataset, {firstWord + part.offset, part.count},
-                                                               words.subspan(part.offset, part.count),
-                                                               h5::Transfer::Collective);
-          if (index == 0 && piece == 0) written.roadMode = mode;
+          file->writeAt(offsets[index] + (firstWord + part.offset) * sizeof(std::uint64_t),
+                        words.subspan(part.offset, part.count));
         });
+        ++written.transfers;
         watched.progress();
       }
     }
-    comm.agree([&] { file.close(); });
+    comm.agree([&] { file->close(); });
   } catch (const RuntimeError& error) {
     removeQuietly(comm, path);
     throw RuntimeError(describeFailure(path, "write", error.what()), ErrorScope::AllRanks);
@@ -124,26 +142,22 @@ std::vector<std::span<std::uint64_t>> layersOf(Road& road) {
   return layers;
 }
 
-StateSums readStateRoad(const Comm& comm, const h5::OpenFile& file, const Decomposition& decomposition,
+StateSums readStateRoad(const Comm& comm, const std::string& path, const Decomposition& decomposition,
                         unsigned planes, std::span<const std::span<std::uint64_t>> into) {
-  WatchedIo watched("reading " + file.path);
+  WatchedIo watched("reading " + path);
   const CellRange range = decomposition.range(comm.rank());
   const std::uint64_t words = packed::wordsFor(range.cells());
   const std::uint64_t firstWord = range.begin / packed::kCellsPerWord;
   const std::uint64_t pieces = piecesFor(decomposition);
   const std::vector<std::string> names = roadDatasets(planes);
-  std::vector<h5::Dataset> datasets(names.size());
-  comm.agree([&] {
-    for (std::size_t index = 0; index < names.size(); ++index) {
-      datasets[index] = h5::openDataset(file, names[index], file.path);
-      const std::vector<std::uint64_t> shape = h5::extent(datasets[index]);
-      if (shape != std::vector<std::uint64_t>{packed::wordsFor(decomposition.cells())}) {
-        throw RuntimeError("/" + names[index] + " of " + file.path + " does not hold the " +
-                           std::to_string(packed::wordsFor(decomposition.cells())) + " words of a road of " +
-                           std::to_string(decomposition.cells()) + " cells");
-      }
-    }
+  std::vector<std::uint64_t> offsets;
+  comm.onRootThenShareErrors([&] {
+    const h5::OpenFile file = h5::openSerial(path, h5::Access::ReadOnly);
+    offsets = dataOffsets(file, names, packed::wordsFor(decomposition.cells()));
   });
+  offsets = comm.broadcast(std::move(offsets));
+  std::optional<h5::CollectiveFile> file;
+  comm.agree([&] { file.emplace(comm, path, h5::Access::ReadOnly, h5::Settings{}); });
   // A layer with nowhere to go is read one piece at a time into a buffer of its own.
   const auto loaded = [&](std::size_t index) { return index < into.size() && !into[index].empty(); };
   std::vector<std::vector<std::uint64_t>> buffers(names.size());
@@ -157,10 +171,7 @@ StateSums readStateRoad(const Comm& comm, const h5::OpenFile& file, const Decomp
     for (std::size_t index = 0; index < names.size(); ++index) {
       const std::span<std::uint64_t> target = loaded(index) ? into[index].subspan(part.offset, part.count)
                                                             : std::span<std::uint64_t>(buffers[index]).first(part.count);
-      comm.agree([&] {
-        h5::readSlab<std::uint64_t>(datasets[index], {firstWord + part.offset, part.count}, target,
-                                    h5::Transfer::Collective);
-      });
+      comm.agree([&] { file->readAt(offsets[index] + (firstWord + part.offset) * sizeof(std::uint64_t), target); });
       read.push_back(target);
       watched.progress();
     }
@@ -168,6 +179,7 @@ StateSums readStateRoad(const Comm& comm, const h5::OpenFile& file, const Decomp
     sums.add(decomposition.cells(), firstWord + part.offset, read.front(),
              std::span<const std::span<const std::uint64_t>>(read).subspan(1), kept);
   }
+  comm.agree([&] { file->close(); });
   std::array<std::uint64_t, 5> totals{sums.digestSum, sums.cars, sums.paddingWords, sums.strayVelocities,
                                       sums.planesBeyond};
   comm.sumInPlace(totals);

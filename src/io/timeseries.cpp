@@ -198,10 +198,10 @@ PrefixCheck checkTimeseriesPrefixes(const std::string& path, std::uint64_t rowEv
     for (std::uint64_t first = 0; first < readable; first += kRowsPerPiece) {
       const std::uint64_t n = std::min(kRowsPerPiece, readable - first);
       steps.resize(n), distances.resize(n), flows.resize(n), velocities.resize(n), counts.resize(n * d);
-      h5::readSlab<std::int64_t>(columns[kStep], {first, n}, steps, h5::Transfer::Serial);
-      h5::readSlab<std::int64_t>(columns[kDistance], {first, n}, distances, h5::Transfer::Serial);
-      h5::readSlab<double>(columns[kFlow], {first, n}, flows, h5::Transfer::Serial);
-      h5::readSlab<double>(columns[kMeanVelocity], {first, n}, velocities, h5::Transfer::Serial);
+      h5::readSlab<std::int64_t>(columns[kStep], {first, n}, steps);
+      h5::readSlab<std::int64_t>(columns[kDistance], {first, n}, distances);
+      h5::readSlab<double>(columns[kFlow], {first, n}, flows);
+      h5::readSlab<double>(columns[kMeanVelocity], {first, n}, velocities);
       const std::array<std::uint64_t, 2> start{first, 0}, count{n, d};
       h5::readBlock<std::int64_t>(columns[kCounts], start, count, counts);
       for (std::uint64_t r = 0; r < n; ++r) {

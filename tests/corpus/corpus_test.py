@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COMPARE = os.path.join(HERE, "..", "e2e", "compare_runs.py")
@@ -47,6 +48,13 @@ logging: {progress_seconds: 0}
 """,
 }
 
+# init.from cases: the road and its length come from the file.
+FROM_CONFIGS = {
+    "rule184": "init: {{from: {path}{dataset}}}\nrun: {{steps: 40}}\noutput: {{directory: out}}\nlogging: {{progress_seconds: 0}}\n",
+    "nasch": "model: {{type: nasch, vmax: 5, p_brake: 0.25}}\ninit: {{from: {path}{dataset}}}\nrun: {{steps: 40}}\n"
+             "output: {{directory: out}}\nlogging: {{progress_seconds: 0}}\n",
+}
+
 failures = []
 
 
@@ -59,7 +67,8 @@ def run(argv, cwd):
 
 
 def convoy_command(convoy, launcher, ranks, arguments):
-    return launcher + ["-n", str(ranks), convoy] + arguments
+    # One rank without a launcher (as a user runs a small job), more under it.
+    return ([convoy] if ranks == 1 else launcher + ["-n", str(ranks), convoy]) + arguments
 
 
 def check(name, condition, text):
@@ -81,6 +90,54 @@ def expect_refused(name, status, text, path, says):
     check(name, status == 2, f"exit status {status}, expected 2:\n{text}")
     check(name, os.path.basename(path) in text, f"the message does not name {path}:\n{text}")
     check(name, says in text, f"the message does not say '{says}':\n{text}")
+
+
+def run_case(entry, ranks, convoy, flow, launcher, work, sources):
+    name, use, path, model, expect = entry["name"], entry["use"], entry["file"], entry["model"], entry["expect"]
+    config = os.path.join(work, f"{model}.yaml")
+    label = f"{name} ({ranks} rank{'s' if ranks > 1 else ''})"
+    if use == "init.from":
+        output_dir = os.path.join(work, "from", f"{name}-{ranks}")
+        from_config = os.path.join(work, "from", f"{name}-{ranks}.yaml")
+        os.makedirs(os.path.dirname(from_config), exist_ok=True)
+        with open(from_config, "w") as f:
+            dataset = f", dataset: {entry['dataset']}" if "dataset" in entry else ""
+            f.write(FROM_CONFIGS[model].format(path=json.dumps(path), dataset=dataset))
+        status, text = run(convoy_command(convoy, launcher, ranks, ["run", from_config, "--output", output_dir]),
+                           work)
+        if expect == "accepted":
+            check(label, status == 0, f"exit status {status}:\n{text}")
+        else:
+            expect_refused(label, status, text, path, entry["says"])
+            check(label, not os.path.exists(output_dir), f"{output_dir} was written although refused")
+    elif use == "inspect":
+        status, text = run(convoy_command(convoy, launcher, ranks, ["inspect", path]), work)
+        expect_refused(label, status, text, path, entry["says"])
+    elif use in ("flow-stats", "flow-jams"):
+        status, text = run([flow, "stats" if use == "flow-stats" else "jams", path], work)
+        expect_refused(label, status, text, path, entry["says"])
+    elif use == "restart-file":
+        target = os.path.join(work, "named", f"{name}-{ranks}")
+        status, text = run(convoy_command(convoy, launcher, ranks,
+                                          ["run", config, "--output", target, "--restart", path]), work)
+        expect_refused(label, status, text, path, entry["says"])
+        check(label, not os.path.exists(target), f"{target} was written although refused")
+    else:  # restart of a damaged run directory
+        copy = os.path.join(work, "restarts", f"{name}-{ranks}")
+        shutil.copytree(path, copy)
+        before = tree(copy)
+        status, text = run(convoy_command(convoy, launcher, ranks, ["run", config, "--output", copy]), work)
+        if expect == "fallback":
+            check(label, status == 0, f"exit status {status}:\n{text}")
+            check(label, f"{entry['says']} is not valid" in text,
+                  f"the damaged checkpoint {entry['says']} was not named as not valid:\n{text}")
+            same_status, same = run(["/usr/bin/python3", COMPARE, "compare",
+                                     os.path.join(sources, model), copy], work)
+            check(label, same_status == 0, f"not identical to the straight run:\n{same}")
+        else:
+            check(label, status == 2, f"exit status {status}, expected 2:\n{text}")
+            check(label, entry["says"] in text, f"the message does not say '{entry['says']}':\n{text}")
+            check(label, tree(copy) == before, "a refused restart changed files")
 
 
 def main(argv):
@@ -105,54 +162,11 @@ def main(argv):
     with open(os.path.join(corpus, "manifest.json")) as f:
         cases = json.load(f)
 
-    count = 0
-    for entry in cases:
-        name, use, path, model, expect = entry["name"], entry["use"], entry["file"], entry["model"], entry["expect"]
-        config = os.path.join(work, f"{model}.yaml")
-        for ranks in (RANKS if use in ("init.from", "inspect", "restart", "restart-file") else (1,)):
-            label = f"{name} ({ranks} rank{'s' if ranks > 1 else ''})"
-            count += 1
-            if use == "init.from":
-                output_dir = os.path.join(work, "from", f"{name}-{ranks}")
-                arguments = ["run", config, "--output", output_dir, "--set", f"init.from={path}", "--set",
-                             "run.steps=40", "--set", "output.snapshot_every=0", "--set", "output.spacetime.every=0",
-                             "--set", "checkpoint.every_steps=0"]
-                if "dataset" in entry:
-                    arguments += ["--set", f"init.dataset={entry['dataset']}"]
-                status, text = run(convoy_command(convoy, launcher, ranks, arguments), work)
-                if expect == "accepted":
-                    check(label, status == 0, f"exit status {status}:\n{text}")
-                else:
-                    expect_refused(label, status, text, path, entry["says"])
-                    check(label, not os.path.exists(output_dir), f"{output_dir} was written although refused")
-            elif use == "inspect":
-                status, text = run(convoy_command(convoy, launcher, ranks, ["inspect", path]), work)
-                expect_refused(label, status, text, path, entry["says"])
-            elif use in ("flow-stats", "flow-jams"):
-                status, text = run([flow, "stats" if use == "flow-stats" else "jams", path], work)
-                expect_refused(label, status, text, path, entry["says"])
-            elif use == "restart-file":
-                target = os.path.join(work, "named", f"{name}-{ranks}")
-                status, text = run(convoy_command(convoy, launcher, ranks,
-                                                  ["run", config, "--output", target, "--restart", path]), work)
-                expect_refused(label, status, text, path, entry["says"])
-                check(label, not os.path.exists(target), f"{target} was written although refused")
-            else:  # restart of a damaged run directory
-                copy = os.path.join(work, "restarts", f"{name}-{ranks}")
-                shutil.copytree(path, copy)
-                before = tree(copy)
-                status, text = run(convoy_command(convoy, launcher, ranks, ["run", config, "--output", copy]), work)
-                if expect == "fallback":
-                    check(label, status == 0, f"exit status {status}:\n{text}")
-                    check(label, f"{entry['says']} is not valid" in text,
-                          f"the damaged checkpoint {entry['says']} was not named as not valid:\n{text}")
-                    same_status, same = run(["/usr/bin/python3", COMPARE, "compare",
-                                             os.path.join(sources, model), copy], work)
-                    check(label, same_status == 0, f"not identical to the straight run:\n{same}")
-                else:
-                    check(label, status == 2, f"exit status {status}, expected 2:\n{text}")
-                    check(label, entry["says"] in text, f"the message does not say '{entry['says']}':\n{text}")
-                    check(label, tree(copy) == before, "a refused restart changed files")
+    jobs = [(entry, ranks) for entry in cases
+            for ranks in (RANKS if entry["use"] in ("init.from", "inspect", "restart", "restart-file") else (1,))]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two at a time: the machine's two cores
+        list(pool.map(lambda job: run_case(job[0], job[1], convoy, flow, launcher, work, sources), jobs))
+    count = len(jobs)
     print(f"{count} runs of {len(cases)} corpus files: {len(failures)} failed")
     for failure in failures:
         print("FAILED: " + failure)

@@ -79,7 +79,7 @@ def snapshot_cases(sources, out):
         case(f"{model}-snapshot-intact", "init.from", copy(snap, out, f"{model}-intact.h5"), model, "accepted")
         path = copy(snap, out, f"{model}-road-bit.h5")
         flip_bit(path, "road", words // 2, 9)
-        case(f"{model}-snapshot-road-bit", "init.from", path, model, "refused", "digest")
+        case(f"{model}-snapshot-road-bit", "init.from", path, model, "refused", "damaged")
         case(f"{model}-inspect-road-bit", "inspect", path, model, "refused", "DOES NOT MATCH")
         for label, value, says in (("digest-wrong", np.uint64(12345), "digest"),
                                    ("digest-missing", None, "digest"),
@@ -105,13 +105,15 @@ def snapshot_cases(sources, out):
         replace_dataset(path, "road", road.view(np.uint8))
         case(f"{model}-snapshot-road-uint8", "init.from", path, model, "refused", "64-bit words")
         path = copy(snap, out, f"{model}-truncated.h5")
-        os.truncate(path, os.path.getsize(path) // 2)
+        with h5py.File(snap, "r") as f:  # into the road's own bytes
+            cut = f["road"].id.get_offset() + 8 * (words // 2)
+        os.truncate(path, cut)
         case(f"{model}-snapshot-truncated", "init.from", path, model, "refused", "")
         case(f"{model}-inspect-truncated", "inspect", path, model, "refused", "")
         case(f"{model}-jams-truncated", "flow-jams", path, model, "refused", "")
         path = copy(snap, out, f"{model}-jams-cells.h5")
         edit_attribute(path, "cells", np.uint64(cells + 20))
-        case(f"{model}-jams-cells-plus-twenty", "flow-jams", path, model, "refused", "damaged")
+        case(f"{model}-jams-cells-plus-twenty", "flow-jams", path, model, "refused", "cells")
     snap = newest(os.path.join(sources, "nasch"), "snapshots", "snapshot_")
     for label, edit, says in (("planes-zero", lambda f: f.attrs.__setitem__("velocity_planes", np.uint64(0)), "velocity_planes"),
                               ("planes-six", lambda f: f.attrs.__setitem__("velocity_planes", np.uint64(6)), "velocity_planes"),
@@ -231,7 +233,9 @@ def checkpoint_cases(sources, out):
             if label == "road-bit":
                 flip_bit(path, "road", words // 3, 5)
             else:
-                os.truncate(path, os.path.getsize(path) // 3)
+                with h5py.File(path, "r") as f:  # into the road's own bytes
+                    cut = f["road"].id.get_offset() + 8 * (words // 2)
+                os.truncate(path, cut)
             case(f"{model}-checkpoint-{label}", "restart", damaged, model, "fallback", os.path.basename(path))
         # The series files damaged: restart refuses (exit 2, nothing touched) or falls back.
         for label in ("timeseries-bit", "timeseries-short", "spacetime-short", "timeseries-missing"):
@@ -268,7 +272,7 @@ def series_cases(sources, out):
             case(f"series-{label}-{use}", use, path, "rule184", "refused", "damaged")
 
     damaged("flow-short", lambda f: f["flow"].resize(rows // 4, axis=0))
-    damaged("steps-reversed", lambda f: f["step"].__setitem__(slice(None), f["step"][::-1]))
+    damaged("steps-reversed", lambda f: f["step"].__setitem__(slice(None), f["step"][()][::-1]))
     damaged("step-duplicate", lambda f: f["step"].__setitem__(5, f["step"][4]))
     damaged("flow-negative", lambda f: f["flow"].__setitem__(7, -0.25))
     damaged("flow-nan", lambda f: f["flow"].__setitem__(9, np.nan))

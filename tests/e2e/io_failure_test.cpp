@@ -56,8 +56,10 @@ const FailureCase kCases[] = {
      "checkpoint_000000008000.h5", 3},
     {"CheckpointWriteLastOfFour", "write", "checkpoint_000000008000.h5.tmp", true, 1, ENOSPC, Expect::GoesOn,
      "checkpoint_000000008000.h5", 4},
-    {"CheckpointClose", "close", "checkpoint_000000008000.h5.tmp", true, 1, EIO, Expect::GoesOn,
-     "checkpoint_000000008000.h5", 4},
+    {"CheckpointReserveClose", "close", "checkpoint_000000008000.h5.tmp", false, 1, EIO, Expect::GoesOn,
+     "Input/output error", 4},
+    {"CheckpointClose", "close", "checkpoint_000000008000.h5.tmp", false, 2, EIO, Expect::GoesOn,
+     "checkpoint_000000008000.h5", 3},
     {"CheckpointReadBack", "read", "checkpoint_000000008000.h5.tmp", true, 1, EIO, Expect::GoesOn,
      "checkpoint_000000008000.h5", 2},
     {"CheckpointRename", "rename", "checkpoint_000000008000.h5.tmp", false, 1, EIO, Expect::GoesOn,
@@ -70,7 +72,7 @@ const FailureCase kCases[] = {
      "snapshot of step 10000", 3},
     {"TimeseriesWrite", "write", "timeseries.h5", false, 40, ENOSPC, Expect::FailsNamingNewestCheckpoint,
      "timeseries.h5", 4},
-    {"SpacetimeWrite", "write", "spacetime.h5", false, 40, EIO, Expect::FailsNamingNewestCheckpoint, "spacetime.h5",
+    {"SpacetimeWrite", "write", "spacetime.h5", false, 10, EIO, Expect::FailsNamingNewestCheckpoint, "spacetime.h5",
      2},
 };
 
@@ -130,7 +132,12 @@ TEST_P(IoFailure, NeverHangsFollowsThePolicyAndFinishesIdenticalAfterwards) {
   expectNoDebris(output);
 
   if (failure.expect == Expect::GoesOn) {
-    EXPECT_EQ(failed.exitStatus, 0) << "the run should have gone on:\n" << failed.describe();
+    // A file whose close failed cannot be cleaned up by HDF5 1.10 at MPI_Finalize: convoy then ends
+    // without it, and mpiexec reports 1 for ranks that end so; run.status holds convoy's own status.
+    const bool closeFailed = std::string(failure.op) == "close";
+    EXPECT_TRUE(failed.exitStatus == 0 || (closeFailed && failed.exitStatus == 1))
+        << "the run should have gone on:\n" << failed.describe();
+    EXPECT_EQ(readFile(output / "run.status").substr(0, 2), "0 ") << readFile(output / "run.status");
     EXPECT_NE(failed.all().find("the run goes on"), std::string::npos) << failed.describe();
   } else {
     EXPECT_EQ(failed.exitStatus, 1) << failed.describe();
@@ -229,9 +236,11 @@ TEST_P(FullDisk, EndsCleanlyAndFinishesIdenticalOnceThereIsSpace) {
   const StraightRun straight = runStraight(work.path(), work.path() / "straight", compact);
   ASSERT_EQ(straight.result.exitStatus, 0) << straight.result.describe();
   EXPECT_EQ(finalDigest(resumed.out), straight.digest);
-  // The snapshots the full disk cost (reported, and not written) are the only difference.
+  // The snapshots the full disk cost (reported, not written, and before the step the run went on
+  // from: the later ones were written again) are the only difference.
   for (const std::string& line : linesFrom(failed.all(), "the snapshot of step ")) {
     const std::uint64_t step = std::stoull(line.substr(std::string("the snapshot of step ").size()));
+    if (step > checkpoints.back()) continue;
     std::string digits = std::to_string(step);
     digits.insert(0, 12 - digits.size(), '0');
     fs::remove(work.path() / "straight" / "snapshots" / ("snapshot_" + digits + ".h5"));

@@ -11,6 +11,7 @@ equal element for element. Fails if the series never grew while it watched (noth
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -53,7 +54,8 @@ def fail(message):
 def main(argv):
     convoy, flow, work = argv[0], argv[1], argv[2]
     launcher = argv[3:]
-    os.makedirs(work, exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)  # a fresh run, not the continuation of an earlier one
+    os.makedirs(work)
     with open(os.path.join(work, "watch.yaml"), "w") as f:
         f.write(CONFIG)
     output = os.path.join(work, "out")

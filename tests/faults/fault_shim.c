@@ -76,6 +76,24 @@ static int failing(const char* op, const char* what) {
   return 1;
 }
 
+typedef int (*open_fn)(const char*, int, ...);
+typedef int (*openat_fn)(int, const char*, int, ...);
+typedef ssize_t (*write_fn)(int, const void*, size_t);
+typedef ssize_t (*pwrite_fn)(int, const void*, size_t, off_t);
+typedef ssize_t (*pwrite64_fn)(int, const void*, size_t, off64_t);
+typedef ssize_t (*writev_fn)(int, const struct iovec*, int);
+typedef ssize_t (*pwritev_fn)(int, const struct iovec*, int, off_t);
+typedef ssize_t (*read_fn)(int, void*, size_t);
+typedef ssize_t (*pread_fn)(int, void*, size_t, off_t);
+typedef ssize_t (*pread64_fn)(int, void*, size_t, off64_t);
+typedef ssize_t (*preadv_fn)(int, const struct iovec*, int, off_t);
+typedef int (*fallocate_fn)(int, int, off_t, off_t);
+typedef int (*fallocate64_fn)(int, int, off64_t, off64_t);
+typedef int (*posix_fallocate_fn)(int, off_t, off_t);
+typedef int (*close_fn)(int);
+typedef int (*rename_fn)(const char*, const char*);
+typedef int (*renameat_fn)(int, const char*, int, const char*);
+
 #define REAL(name, type) \
   static type real = NULL; \
   if (real == NULL) real = (type)dlsym(RTLD_NEXT, name)
@@ -93,10 +111,10 @@ static int openWith(const char* symbol, int dirfd, const char* path, int flags, 
     return -1;
   }
   if (at) {
-    REAL(symbol, int (*)(int, const char*, int, ...));
+    REAL(symbol, openat_fn);
     return track(real(dirfd, path, flags, mode), path);
   }
-  REAL(symbol, int (*)(const char*, int, ...));
+  REAL(symbol, open_fn);
   return track(real(path, flags, mode), path);
 }
 
@@ -146,79 +164,79 @@ int creat64(const char* path, mode_t mode) { return open64(path, O_CREAT | O_WRO
   }
 
 ssize_t write(int fd, const void* data, size_t bytes) {
-  REAL("write", ssize_t (*)(int, const void*, size_t));
+  REAL("write", write_fn);
   FAIL_IF("write", fd);
   return real(fd, data, bytes);
 }
 
 ssize_t pwrite(int fd, const void* data, size_t bytes, off_t offset) {
-  REAL("pwrite", ssize_t (*)(int, const void*, size_t, off_t));
+  REAL("pwrite", pwrite_fn);
   FAIL_IF("write", fd);
   return real(fd, data, bytes, offset);
 }
 
 ssize_t pwrite64(int fd, const void* data, size_t bytes, off64_t offset) {
-  REAL("pwrite64", ssize_t (*)(int, const void*, size_t, off64_t));
+  REAL("pwrite64", pwrite64_fn);
   FAIL_IF("write", fd);
   return real(fd, data, bytes, offset);
 }
 
 ssize_t writev(int fd, const struct iovec* vectors, int count) {
-  REAL("writev", ssize_t (*)(int, const struct iovec*, int));
+  REAL("writev", writev_fn);
   FAIL_IF("write", fd);
   return real(fd, vectors, count);
 }
 
 ssize_t pwritev(int fd, const struct iovec* vectors, int count, off_t offset) {
-  REAL("pwritev", ssize_t (*)(int, const struct iovec*, int, off_t));
+  REAL("pwritev", pwritev_fn);
   FAIL_IF("write", fd);
   return real(fd, vectors, count, offset);
 }
 
 ssize_t read(int fd, void* data, size_t bytes) {
-  REAL("read", ssize_t (*)(int, void*, size_t));
+  REAL("read", read_fn);
   FAIL_IF("read", fd);
   return real(fd, data, bytes);
 }
 
 ssize_t pread(int fd, void* data, size_t bytes, off_t offset) {
-  REAL("pread", ssize_t (*)(int, void*, size_t, off_t));
+  REAL("pread", pread_fn);
   FAIL_IF("read", fd);
   return real(fd, data, bytes, offset);
 }
 
 ssize_t pread64(int fd, void* data, size_t bytes, off64_t offset) {
-  REAL("pread64", ssize_t (*)(int, void*, size_t, off64_t));
+  REAL("pread64", pread64_fn);
   FAIL_IF("read", fd);
   return real(fd, data, bytes, offset);
 }
 
 ssize_t preadv(int fd, const struct iovec* vectors, int count, off_t offset) {
-  REAL("preadv", ssize_t (*)(int, const struct iovec*, int, off_t));
+  REAL("preadv", preadv_fn);
   FAIL_IF("read", fd);
   return real(fd, vectors, count, offset);
 }
 
 int fallocate(int fd, int mode, off_t offset, off_t length) {
-  REAL("fallocate", int (*)(int, int, off_t, off_t));
+  REAL("fallocate", fallocate_fn);
   FAIL_IF("reserve", fd);
   return real(fd, mode, offset, length);
 }
 
 int fallocate64(int fd, int mode, off64_t offset, off64_t length) {
-  REAL("fallocate64", int (*)(int, int, off64_t, off64_t));
+  REAL("fallocate64", fallocate64_fn);
   FAIL_IF("reserve", fd);
   return real(fd, mode, offset, length);
 }
 
 int posix_fallocate(int fd, off_t offset, off_t length) {
-  REAL("posix_fallocate", int (*)(int, off_t, off_t));
+  REAL("posix_fallocate", posix_fallocate_fn);
   if (watched(fd) && failing("reserve", gPath)) return gErrno;
   return real(fd, offset, length);
 }
 
 int close(int fd) {
-  REAL("close", int (*)(int));
+  REAL("close", close_fn);
   const int failed = watched(fd) && failing("close", gPath);
   if (fd >= 0 && fd < kMostFiles) gWatched[fd] = 0;
   const int result = real(fd);
@@ -230,7 +248,7 @@ int close(int fd) {
 }
 
 int rename(const char* from, const char* to) {
-  REAL("rename", int (*)(const char*, const char*));
+  REAL("rename", rename_fn);
   setUp();
   if (gActive && matches(from) && failing("rename", from)) {
     errno = gErrno;
@@ -240,7 +258,7 @@ int rename(const char* from, const char* to) {
 }
 
 int renameat(int fromDir, const char* from, int toDir, const char* to) {
-  REAL("renameat", int (*)(int, const char*, int, const char*));
+  REAL("renameat", renameat_fn);
   setUp();
   if (gActive && matches(from) && failing("rename", from)) {
     errno = gErrno;

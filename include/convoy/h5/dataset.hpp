@@ -1,6 +1,6 @@
-// Datasets: the fixed one-dimensional arrays of state files, written and read collectively in slabs
-// (one slab per rank, or a piece of it), small arrays read and written whole by one process, and the
-// extendible (chunked) tables of the series files.
+// Datasets, read and written by one process: the fixed arrays of state files (created here, their
+// data then written through h5/collective_file.hpp), slabs of a rank's cells of another program's
+// road, small arrays whole, and the extendible (chunked) tables of the series files.
 #pragma once
 
 #include <cstdint>
@@ -19,14 +19,6 @@ struct Slab {
   std::uint64_t count = 0;
 };
 
-// How HDF5 says a collective transfer really ran (H5Pget_mpio_actual_io_mode).
-enum class IoMode { NotCollective, ContiguousCollective, ChunkCollective, ChunkIndependent, ChunkMixed };
-std::string ioModeName(IoMode mode);
-
-// Collective: every rank of the file's communicator takes part (ranks with an empty slab too).
-// Serial: one process, on a file it opened alone.
-enum class Transfer { Collective, Serial };
-
 bool hasDataset(Node location, const std::string& name);
 Dataset openDataset(Node location, const std::string& name, const std::string& fileForMessages);
 Group createGroup(Node location, const std::string& name);
@@ -41,14 +33,11 @@ void createFixed(Node location, const std::string& name, std::uint64_t count);
 // A dataset holding `values`, created and written by one process.
 template <Element T>
 void writeWhole(Node location, const std::string& name, std::span<const T> values);
-// Writes `values` at `slab` (values.size() == slab.count).
-template <Element T>
-IoMode writeSlab(const Dataset& dataset, Slab slab, std::span<const T> values, Transfer transfer);
 // Reads `slab` of a one-dimensional dataset into `out` (out.size() == slab.count), converting to T.
 template <Element T>
-void readSlab(const Dataset& dataset, Slab slab, std::span<T> out, Transfer transfer);
+void readSlab(const Dataset& dataset, Slab slab, std::span<T> out);
 // The same for a dataset of booleans (h5py's numpy bool), read as 0 and 1.
-void readBooleanSlab(const Dataset& dataset, Slab slab, std::span<std::uint8_t> out, Transfer transfer);
+void readBooleanSlab(const Dataset& dataset, Slab slab, std::span<std::uint8_t> out);
 // A rectangular block of a dataset of any rank (start and count per dimension), read by one process.
 template <Element T>
 void readBlock(const Dataset& dataset, std::span<const std::uint64_t> start, std::span<const std::uint64_t> count,

@@ -6,7 +6,6 @@
 #include <string>
 
 #include "convoy/h5/handle.hpp"
-#include "convoy/parallel/comm.hpp"
 
 namespace convoy::h5 {
 
@@ -28,12 +27,8 @@ struct OpenFile {
   void close() { handle.closeOrThrow("close " + path); }
 };
 
-// Collective over `comm`: MPI-IO driver, collective metadata reads and writes, alignment, hints.
-// convoy creates state files with createSerial (rank 0) and opens them collectively to write their
-// data (io/state_file.cpp), so that all metadata is written by one process.
-OpenFile openCollective(const std::string& path, const Comm& comm, const Settings& settings, Access access);
-
-// One process alone: the default driver and the same alignment as collective files. HDF5's file
+// One process alone: the default driver, and for state files the alignment their collective data
+// transfers (h5/collective_file.hpp) want. HDF5's file
 // locking is honoured: a file another program has open for writing (h5py, or convoy's own series
 // while a run writes them) is refused rather than read half-written.
 OpenFile createSerial(const std::string& path, const Settings& settings = {});
@@ -64,12 +59,11 @@ void flush(const OpenFile& file);
 // Whether `path` is an HDF5 file at all (for clear messages about files that are not).
 bool isHdf5File(const std::string& path);
 
-// Reserves the disk blocks of every byte the open file will have (its end-of-allocation address and
-// `slackBytes` more, for metadata the close may add; the close trims the file back), so that
-// closing it and writing its datasets' data later cannot fail for want of space or quota. Throws
+// Reserves the disk blocks of every byte the open file has allocated (up to its end-of-allocation
+// address), so that writing its datasets' data later cannot fail for want of space or quota. Throws
 // Error naming the file and the system's reason ("No space left on device", "Disk quota
 // exceeded", "File too large"). A file system that cannot reserve space (EOPNOTSUPP) is left alone.
-void reserveFileSpace(const OpenFile& file, std::uint64_t slackBytes);
+void reserveFileSpace(const OpenFile& file);
 
 // Removes a dataset or group from an open file (its space returns to the file, so that a file given
 // up can still be closed when the disk is full).
@@ -78,8 +72,5 @@ void removeLink(Node location, const std::string& name);
 // How many HDF5 files failed to close in this process. HDF5 1.10 keeps such a file half-closed and
 // crashes when it cleans up at MPI_Finalize; main then ends the process without that cleanup.
 int failedCloses();
-
-// The transfer property list of collective reads and writes.
-PropertyList collectiveTransfer();
 
 }  // namespace convoy::h5

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <string>
 
-#include "convoy/h5/dataset.hpp"
 #include "convoy/h5/file.hpp"
 #include "convoy/io/run_identity.hpp"
 #include "convoy/parallel/comm.hpp"
@@ -18,7 +17,7 @@ struct StateWrite {
   std::uint64_t digest = 0;
   std::uint64_t bytes = 0;
   double seconds = 0.0;
-  h5::IoMode roadIoMode = h5::IoMode::NotCollective;  // how HDF5 really wrote /road
+  std::uint64_t transfers = 0;  // collective MPI-IO writes this rank took part in
 };
 
 // Collective. On failure every rank throws the same RuntimeError and nothing is left behind.

@@ -1,12 +1,14 @@
 // Writing and reading the road of state files (snapshots and checkpoints) collectively, so that a
 // failure on any rank, at any stage, fails every rank together, within seconds, with one message:
 //
-//  1. rank 0 alone creates the file (sec2 driver) with every attribute and dataset, the datasets'
-//     storage allocated at once, closes it and reserves its disk blocks (fallocate): a full disk or
-//     quota shows here, before any collective call, on one rank, and is shared;
-//  2. every rank opens it collectively (MPI-IO) and writes its words of /road and of the velocity
-//     planes in pieces of at most kPieceWords, each a collective write followed by an agreement on
-//     its outcome (Comm::agree); HDF5 reports how each ran (H5Pget_mpio_actual_io_mode);
+//  1. rank 0 alone creates the file with HDF5 (sec2 driver): every attribute and dataset, the
+//     datasets' storage allocated at once and contiguous; it reserves the file's disk blocks
+//     (fallocate) before closing it, so a full disk or quota shows here, on one rank, and is shared;
+//     it tells every rank where each dataset's data starts;
+//  2. every rank opens the file through MPI-IO and writes its words of /road and of the velocity
+//     planes there, in pieces of at most kPieceWords, each a collective write (MPI_File_write_at_all)
+//     followed by an agreement on its outcome (Comm::agree); see h5/collective_file.hpp for why not
+//     through HDF5's own collective writes;
 //  3. every rank closes it; again an agreement.
 // Reading runs the same way, piece by piece into a bounded buffer (or into a road being loaded),
 // adding up what the road is checked against (StateSums). Each stage runs under the I/O watchdog.
@@ -20,7 +22,6 @@
 #include <vector>
 
 #include "convoy/core/decomposition.hpp"
-#include "convoy/h5/dataset.hpp"
 #include "convoy/h5/file.hpp"
 #include "convoy/io/state_sums.hpp"
 #include "convoy/parallel/comm.hpp"
@@ -42,9 +43,9 @@ struct StateContents {
 };
 
 struct StateFileWrite {
-  std::uint64_t bytes = 0;     // the file's size
-  double seconds = 0.0;        // on this rank's clock
-  h5::IoMode roadMode = h5::IoMode::NotCollective;  // how HDF5 really wrote the first piece of /road
+  std::uint64_t bytes = 0;       // the file's size
+  double seconds = 0.0;          // on this rank's clock
+  std::uint64_t transfers = 0;   // collective MPI-IO writes this rank took part in (alike on every rank)
 };
 
 // Collective. Writes `road` (its occupancy and velocity planes, as /road and /velocity/bit_<b>) and
@@ -53,12 +54,12 @@ struct StateFileWrite {
 StateFileWrite writeStateFile(const Comm& comm, const std::string& path, const Road& road, std::uint64_t cells,
                               const StateContents& contents, const h5::Settings& settings);
 
-// Collective. Reads /road and `planes` velocity planes of `file` (open collectively), each rank the
+// Collective. Reads /road and `planes` velocity planes of the state file `path`, each rank the
 // words of its range in `decomposition`: layer k (0 = /road, then the planes) into `into[k]` when it
 // is given and not empty (loading a road), else through a bounded buffer. Returns the sums over the
 // whole road, the same on every rank (planes from `into.size()` on count as too fast). A missing or
 // misshapen dataset or a failed read: RuntimeError on every rank.
-StateSums readStateRoad(const Comm& comm, const h5::OpenFile& file, const Decomposition& decomposition,
+StateSums readStateRoad(const Comm& comm, const std::string& path, const Decomposition& decomposition,
                         unsigned planes, std::span<const std::span<std::uint64_t>> into = {});
 // The layers of `road` to load into: its occupancy, then its velocity planes.
 std::vector<std::span<std::uint64_t>> layersOf(Road& road);
