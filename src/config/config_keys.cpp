@@ -67,7 +67,7 @@ KeySpec realKey(std::string path, double min, double max, std::function<double&(
           [=](const YAML::Node& node, Config& config) {
             const auto value = parseReal(node);
             if (!value || *value < min || *value > max) return false;
-            field(config) = *value;
+            field(config) = *value + 0.0;  // -0 is 0
             return true;
           }};
 }

@@ -21,7 +21,15 @@ std::string where(const std::string& source, const YAML::Mark& mark) {
 std::string shown(const YAML::Node& node) {
   if (node.IsScalar()) return "'" + node.Scalar() + "'";
   if (node.IsSequence()) return "a list";
-  if (node.IsMap()) return "a mapping";
+  if (node.IsMap()) {
+    // A mapping where one of plain values was wanted: say which entry is not one.
+    for (const auto& entry : node) {
+      if (!entry.second.IsScalar()) {
+        return "a mapping whose '" + entry.first.as<std::string>() + "' is " + shown(entry.second);
+      }
+    }
+    return "a mapping";
+  }
   return "nothing";
 }
 
@@ -38,7 +46,10 @@ class ConfigReader {
   void applyValue(const std::string& path, const YAML::Node& value, const std::string& place) {
     mentioned_.insert(path);
     const KeySpec* spec = config::findKey(path);
-    if (spec == nullptr) {
+    if (spec == nullptr && isSection(path)) {
+      problems_.push_back(place + ": " + path + " is a section, not a key: set one of its keys, " +
+                          "e.g. " + path + "." + lastPart(firstKeyOf(path)) + " (convoy validate shows them all)");
+    } else if (spec == nullptr) {
       problems_.push_back(unknownKeyMessage(place, path));
     } else if (!spec->apply(value, loaded_.config)) {
       problems_.push_back(place + ": " + path + ": expected " + spec->expected + ", got " + shown(value));
@@ -80,6 +91,15 @@ class ConfigReader {
       }
     }
   }
+
+  static std::string firstKeyOf(const std::string& section) {
+    const std::string prefix = section + ".";
+    for (const auto& spec : config::keySpecs()) {
+      if (spec.path.compare(0, prefix.size(), prefix) == 0) return spec.path;
+    }
+    return section;
+  }
+  static std::string lastPart(const std::string& path) { return path.substr(path.rfind('.') + 1); }
 
   static bool isSection(const std::string& path) {
     const std::string prefix = path + ".";

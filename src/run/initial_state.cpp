@@ -32,7 +32,10 @@ std::uint64_t memInfo(const std::string& field) {
   return 0;
 }
 
-std::string gib(double bytes) { return fmt::format("{:.3g} GiB", bytes / double(std::uint64_t{1} << 30)); }
+std::string gib(double bytes) {
+  const double gibibytes = bytes / double(std::uint64_t{1} << 30);
+  return gibibytes >= 1024 ? fmt::format("{:.3g} TiB", gibibytes / 1024) : fmt::format("{:.3g} GiB", gibibytes);
+}
 
 }  // namespace
 
@@ -54,9 +57,9 @@ void requireMemoryForRoad(const Comm& comm, const Config& config, int plannedRan
   const double total = static_cast<double>(need - kFixedBytes) * ranks;
   const auto enough = static_cast<long long>(std::ceil(total / static_cast<double>(perRank - std::min(perRank, kFixedBytes / 2))));
   throw InputError(fmt::format(
-      "road.cells = {}: the road needs {} of memory per rank on {} rank(s) (two copies of its bits{}), but there "
+      "road.cells = {}: the road needs {} of memory per rank on {} rank{} (two copies of its bits{}), but there "
       "is {} for each rank here ({}); run on at least {} ranks of this size, or a shorter road",
-      config.road.cells, gib(static_cast<double>(need)), ranks,
+      config.road.cells, gib(static_cast<double>(need)), ranks, ranks == 1 ? "" : "s",
       config.model.type == ModelType::Nasch ? " and of its velocity planes" : "", gib(static_cast<double>(perRank)),
       plannedRanks > 0 ? "this machine's memory per core" : "the memory available on this node, shared by its ranks",
       std::max<long long>(enough, ranks + 1)));

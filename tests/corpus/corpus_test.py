@@ -103,8 +103,25 @@ def run_case(entry, ranks, convoy, flow, launcher, work, sources):
         with open(from_config, "w") as f:
             dataset = f", dataset: {entry['dataset']}" if "dataset" in entry else ""
             f.write(FROM_CONFIGS[model].format(path=json.dumps(path), dataset=dataset))
+        holder = None
+        if entry.get("hold_open"):
+            # A copy per run: two writers cannot both hold one file.
+            path = path.replace(".h5", f"-{ranks}.h5")
+            shutil.copyfile(entry["file"], path)
+            with open(from_config, "w") as f:
+                f.write(FROM_CONFIGS[model].format(path=json.dumps(path), dataset=""))
+            # Another program writing the file: h5py holds it open (and HDF5's lock on it) meanwhile.
+            holder = subprocess.Popen(["/usr/bin/python3", "-c",
+                                       "import h5py, sys, time\nf = h5py.File(sys.argv[1], 'r+')\nprint('open', flush=True)\n"
+                                       "time.sleep(600)\n", path], stdout=subprocess.PIPE, text=True)
+            if holder.stdout.readline().strip() != "open":
+                check(label, False, "the writer holding the file open did not start")
+                return
         status, text = run(convoy_command(convoy, launcher, ranks, ["run", from_config, "--output", output_dir]),
                            work)
+        if holder is not None:
+            holder.kill()
+            holder.wait()
         if expect == "accepted":
             check(label, status == 0, f"exit status {status}:\n{text}")
         else:

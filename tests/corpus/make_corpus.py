@@ -111,6 +111,14 @@ def snapshot_cases(sources, out):
         case(f"{model}-snapshot-truncated", "init.from", path, model, "refused", "")
         case(f"{model}-inspect-truncated", "inspect", path, model, "refused", "")
         case(f"{model}-jams-truncated", "flow-jams", path, model, "refused", "")
+        path = copy(snap, out, f"{model}-cells-huge.h5")
+        edit_attribute(path, "cells", np.uint64(2**62))
+        case(f"{model}-inspect-cells-huge", "inspect", path, model, "refused", "")
+        case(f"{model}-snapshot-cells-huge", "init.from", path, model, "refused", "cells")
+        path = copy(snap, out, f"{model}-held-open.h5")
+        entry = {"name": f"{model}-snapshot-held-open-by-a-writer", "use": "init.from", "file": path, "model": model,
+                 "expect": "refused", "says": "open for writing", "hold_open": True}
+        cases.append(entry)
         path = copy(snap, out, f"{model}-jams-cells.h5")
         edit_attribute(path, "cells", np.uint64(cells + 20))
         case(f"{model}-jams-cells-plus-twenty", "flow-jams", path, model, "refused", "cells")
@@ -237,6 +245,16 @@ def checkpoint_cases(sources, out):
                     cut = f["road"].id.get_offset() + 8 * (words // 2)
                 os.truncate(path, cut)
             case(f"{model}-checkpoint-{label}", "restart", damaged, model, "fallback", os.path.basename(path))
+        # A checkpoint of convoy 0.1 (format 1: the time series inside it), as that version wrote them.
+        damaged = os.path.join(out, f"{model}-checkpoint-format-1")
+        shutil.copytree(run, damaged)
+        path = newest(damaged, "checkpoints", "checkpoint_")
+        with h5py.File(path, "r+") as f:
+            del f.attrs["checkpoint_format"]
+            f.attrs["convoy_version"] = "0.1.0"
+            f.create_dataset("timeseries/step", data=np.arange(1, step // every + 1, dtype=np.int64) * every)
+        case(f"{model}-checkpoint-format-1", "restart", damaged, model, "fallback", os.path.basename(path))
+        case(f"{model}-checkpoint-format-1-named", "restart-file", path, model, "refused", "format 1")
         # The series files damaged: restart refuses (exit 2, nothing touched) or falls back.
         for label in ("timeseries-bit", "timeseries-short", "spacetime-short", "timeseries-missing"):
             damaged = os.path.join(out, f"{model}-series-{label}")

@@ -184,6 +184,16 @@ std::vector<BadInputCase> badInputCases() {
       badCommandLine("UnknownSubcommand", {"rnu", "config.yaml"}, {"rnu"}),
       badCommandLine("UnknownOption", {"run", "config.yaml", "--bogus"}, {"--bogus"}),
       badCommandLine("OutputWithoutDirectory", {"run", "config.yaml", "--output"}, {"--output"}),
+      badCommandLine("OutputEmpty", {"run", "config.yaml", "--output", ""}, {"--output", "empty"}),
+      badCommandLine("MaxHoursNegative", {"run", "config.yaml", "--max-hours", "-1"}, {"--max-hours -1", "hours"}),
+      badCommandLine("SectionGivenAValue", {"run", "config.yaml", "--set", "road=5"},
+                     {"--set road=5", "road is a section", "road.cells"}),
+      // A road that cannot fit in the memory of the ranks it runs on is refused before anything is
+      // taken or written, saying what it needs and how many ranks would do.
+      badCommandLine("RoadTooLargeForMemory", {"run", "config.yaml", "--set", "road.cells=1e15"},
+                     {"road.cells = 1000000000000000", "per rank", "ranks"}),
+      badCommandLine("RoadTooLargeToValidate", {"validate", "config.yaml", "--set", "road.cells=1e15"},
+                     {"road.cells = 1000000000000000", "per rank"}),
       badCommandLine("TwoConfigFiles", {"run", "config.yaml", "other.yaml"}, {"other.yaml"}),
       badCommandLine("NoSubcommand", {}, {"subcommand"}),
   };

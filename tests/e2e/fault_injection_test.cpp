@@ -62,20 +62,20 @@ std::uint64_t chooseSeed() {
   return std::random_device{}();
 }
 
-// Watches `directory` for files created in it (inotify).
-class CreationWatch {
+// Watches `directory` for files created in it, or written to (inotify).
+class FileWatch {
  public:
-  explicit CreationWatch(const fs::path& directory) {
+  FileWatch(const fs::path& directory, std::uint32_t events) {
     fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd_ >= 0) watch_ = ::inotify_add_watch(fd_, directory.c_str(), IN_CREATE);
+    if (fd_ >= 0) watch_ = ::inotify_add_watch(fd_, directory.c_str(), events);
   }
-  ~CreationWatch() {
+  ~FileWatch() {
     if (fd_ >= 0) ::close(fd_);
   }
-  CreationWatch(const CreationWatch&) = delete;
-  CreationWatch& operator=(const CreationWatch&) = delete;
+  FileWatch(const FileWatch&) = delete;
+  FileWatch& operator=(const FileWatch&) = delete;
   bool ok() const { return fd_ >= 0 && watch_ >= 0; }
-  // The names of the files created since the last call.
+  // The names of the files of the events since the last call (a name once per event).
   std::vector<std::string> newFiles() {
     std::vector<std::string> names;
     alignas(inotify_event) std::array<char, 4096> buffer{};
@@ -120,11 +120,18 @@ std::uint64_t newestStateOnDisk(const fs::path& output) {
   return newest;
 }
 
+// Kills timed on writes of the series files wanted at least, so that kills during their flushes are
+// among them.
+constexpr int kSeriesKillsWanted = 3;
+
 struct Totals {
   int kills = 0;
   int midWriteKills = 0;  // kills that left a checkpoint's .tmp behind
+  int seriesKills = 0;    // kills 0 to 0.5 ms after a write to timeseries.h5 or spacetime.h5
   int launches = 0;
 };
+
+bool isSeriesFile(const std::string& name) { return name == "timeseries.h5" || name == "spacetime.h5"; }
 
 class FaultInjection : public ::testing::TestWithParam<FaultCase> {};
 
@@ -149,13 +156,17 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
   std::vector<Finished> finished;
   const auto start = std::chrono::steady_clock::now();
   for (int runIndex = 1; runIndex <= kMaxRuns; ++runIndex) {
-    if (totals.kills >= kKillsWanted && totals.midWriteKills >= kMidWriteKillsWanted) break;
+    if (totals.kills >= kKillsWanted && totals.midWriteKills >= kMidWriteKillsWanted &&
+        totals.seriesKills >= kSeriesKillsWanted) {
+      break;
+    }
     SCOPED_TRACE("run " + std::to_string(runIndex) + " (seed " + std::to_string(seed) + ")");
     const fs::path output = work.path() / ("killed-" + std::to_string(runIndex));
     // Made beforehand so that it can be watched from the first checkpoint on.
     fs::create_directories(output / "checkpoints");
-    CreationWatch watch(output / "checkpoints");
-    ASSERT_TRUE(watch.ok()) << "inotify on " << output / "checkpoints";
+    FileWatch watch(output / "checkpoints", IN_CREATE);
+    FileWatch seriesWatch(output, IN_MODIFY);
+    ASSERT_TRUE(watch.ok() && seriesWatch.ok()) << "inotify on " << output;
 
     int killsThisRun = 0;
     std::string history;
@@ -163,15 +174,21 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
     for (;;) {
       const int ranks = uniform(1, 3);
       const bool spare = killsThisRun >= kMaxKillsPerRun;
-      // Half the kills at a random instant from the launch (start-up, reading the checkpoint,
-      // stepping, writing); half timed from the n-th file the launch creates in the checkpoints
-      // folder, 0 to 3 ms into the checkpoint's write, verification and rename.
-      const bool atCheckpoint = uniform(0, 1) == 1;
+      // A third of the kills at a random instant from the launch (start-up, reading the checkpoint,
+      // stepping, writing); a third timed from the n-th file the launch creates in the checkpoints
+      // folder, 0 to 3 ms into the checkpoint's write, verification and rename; a third 0 to 0.5 ms
+      // after the n-th write to a series file (timeseries.h5, spacetime.h5), inside its flushes.
+      const int mode = uniform(0, 2);
+      const bool atCheckpoint = mode == 1;
+      const bool atSeriesWrite = mode == 2;
       const auto delay = std::chrono::microseconds(uniform(0, 1500000));
       const int nthCheckpoint = uniform(1, 8);
       const auto intoWrite = std::chrono::microseconds(uniform(0, 3000));
+      const int nthSeriesWrite = uniform(1, 200);
+      const auto intoFlush = std::chrono::microseconds(uniform(0, 500));
 
       watch.newFiles();  // forget earlier launches
+      seriesWatch.newFiles();
       // The last launch of a run finishes it past every state file the killed ones left.
       const std::uint64_t finalSteps = (newestStateOnDisk(output) / kSnapshotEvery + 1) * kSnapshotEvery;
       const std::vector<std::string> more =
@@ -180,16 +197,21 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
       Background process(runCommandLine(ranks, output, more), work.path(), output);
       ++totals.launches;
       std::set<std::string> created;
+      int seriesWrites = 0;
       bool due = false;
       while (!spare && !due && !process.finished()) {
         for (auto& name : watch.newFiles()) created.insert(std::move(name));
+        for (const auto& name : seriesWatch.newFiles()) seriesWrites += isSeriesFile(name) ? 1 : 0;
         if (atCheckpoint && static_cast<int>(created.size()) >= nthCheckpoint) {
           std::this_thread::sleep_for(intoWrite);
           due = true;
-        } else if (!atCheckpoint && process.elapsed() >= delay) {
+        } else if (atSeriesWrite && seriesWrites >= nthSeriesWrite) {
+          std::this_thread::sleep_for(intoFlush);
+          due = true;
+        } else if (mode == 0 && process.elapsed() >= delay) {
           due = true;
         } else {
-          std::this_thread::sleep_for(atCheckpoint ? 100us : 1ms);
+          std::this_thread::sleep_for(mode == 0 ? 1ms : 50us);
         }
       }
       if (!spare && !due) {
@@ -204,10 +226,13 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
         ++killsThisRun;
         const bool midWrite = leftHalfWritten(output, created);
         totals.midWriteKills += midWrite ? 1 : 0;
+        totals.seriesKills += atSeriesWrite ? 1 : 0;
         history += "  " + std::to_string(ranks) + " ranks: killed " +
-                   (atCheckpoint ? "at checkpoint write " + std::to_string(nthCheckpoint) + " + " +
-                                       std::to_string(intoWrite.count()) + " us"
-                                 : "after " + std::to_string(delay.count() / 1000) + " ms") +
+                   (atCheckpoint    ? "at checkpoint write " + std::to_string(nthCheckpoint) + " + " +
+                                          std::to_string(intoWrite.count()) + " us"
+                    : atSeriesWrite ? "at series write " + std::to_string(nthSeriesWrite) + " + " +
+                                          std::to_string(intoFlush.count()) + " us"
+                                    : "after " + std::to_string(delay.count() / 1000) + " ms") +
                    (midWrite ? " (a checkpoint left half written)" : "") + "\n";
       } else {
         last = process.wait(std::chrono::seconds(120));
@@ -225,14 +250,23 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
       ADD_FAILURE() << "a launch ended with exit status " << last.exitStatus << ":\n" << history << last.describe();
       return;
     }
+    // The launch after the kills removed what they left half-written.
+    for (const char* folder : {"checkpoints", "snapshots"}) {
+      std::error_code error;
+      for (const auto& entry : fs::directory_iterator(output / folder, error)) {
+        EXPECT_FALSE(entry.path().string().ends_with(".tmp")) << "left behind after the run finished: " << entry.path();
+      }
+    }
     std::cout << "run " << runIndex << ": " << killsThisRun << " kills, then finished at step "
               << finished.back().steps << "\n" << history;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << totals.kills << " kills (" << totals.midWriteKills << " during a checkpoint write) in "
-            << totals.launches << " launches, " << seconds << " s\n";
+  std::cout << totals.kills << " kills (" << totals.midWriteKills << " during a checkpoint write, "
+            << totals.seriesKills << " during writes of the series) in " << totals.launches << " launches, "
+            << seconds << " s\n";
   EXPECT_GE(totals.kills, kKillsWanted);
   EXPECT_GE(totals.midWriteKills, kMidWriteKillsWanted);
+  EXPECT_GE(totals.seriesKills, kSeriesKillsWanted);
 
   // The reference: one straight run to the furthest end. Each finished run must equal it up to its
   // own end: time series, space-time window and every snapshot, including the one of its last step,

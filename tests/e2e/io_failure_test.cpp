@@ -172,6 +172,34 @@ TEST_P(IoFailure, NeverHangsFollowsThePolicyAndFinishesIdenticalAfterwards) {
   expectNoDebris(output);
 }
 
+// A file system that stops answering: a write on one rank never returns. The I/O watchdog
+// (output.io_timeout_minutes) ends the job with a message naming what hung, removes the half-written
+// file, and the same command later finishes the run.
+TEST_F(IoFailure, AHungWriteEndsTheJobThroughTheWatchdog) {
+  const fs::path& work = work_.path();
+  const fs::path output = work / "out";
+  const fs::path log = work / "faults.log";
+  std::vector<std::string> command{"/usr/bin/env", std::string("LD_PRELOAD=") + CONVOY_FAULT_SHIM,
+                                   "CONVOY_FAULT_OP=write", "CONVOY_FAULT_PATH=checkpoint_000000008000.h5.tmp",
+                                   "CONVOY_FAULT_RANK=1", "CONVOY_FAULT_HANG=1", "CONVOY_FAULT_LOG=" + log.string()};
+  const std::vector<std::string> convoy = runCommandLine(2, output, {"--set", "output.io_timeout_minutes=0.05"});
+  command.insert(command.end(), convoy.begin(), convoy.end());
+  const auto start = std::chrono::steady_clock::now();
+  const CommandResult hung = runCommand(command, work, std::chrono::seconds(120));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(hung.timedOut) << "the watchdog did not end the job:\n" << hung.describe();
+  ASSERT_TRUE(fs::exists(log)) << "the write never hung: this case tests nothing\n" << hung.describe();
+  EXPECT_NE(hung.exitStatus, 0) << hung.describe();
+  EXPECT_NE(hung.all().find("made no progress"), std::string::npos) << hung.describe();
+  EXPECT_NE(hung.all().find("checkpoint_000000008000.h5.tmp"), std::string::npos) << hung.describe();
+  EXPECT_LT(seconds, 60.0) << "the watchdog took too long";
+  expectNoDebris(output);
+  const CommandResult resumed = runCommand(runCommandLine(2, output), work, std::chrono::seconds(120));
+  ASSERT_EQ(resumed.exitStatus, 0) << resumed.describe();
+  const CommandResult same = compareRuns(reference(), output);
+  EXPECT_EQ(same.exitStatus, 0) << same.describe();
+}
+
 INSTANTIATE_TEST_SUITE_P(Stages, IoFailure, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<FailureCase>& param) { return std::string(param.param.name); });
 

@@ -9,6 +9,7 @@
 //   CONVOY_FAULT_ERRNO  the error, as a number; default ENOSPC (28)
 //   CONVOY_FAULT_LOG    a file to which every failure made is appended, one line each, so that a
 //                       test can tell that its failure really happened
+//   CONVOY_FAULT_HANG   if set, the call never returns instead of failing (a file system that hangs)
 //
 // create: open/openat/creat with O_CREAT; write: write/pwrite/pwritev/writev; reserve: fallocate and
 // posix_fallocate; close: close (the file is closed, then the error reported, as NFS does); read:
@@ -72,6 +73,9 @@ static int failing(const char* op, const char* what) {
               getenv("OMPI_COMM_WORLD_RANK") ? getenv("OMPI_COMM_WORLD_RANK") : "0", op, what, gErrno, call);
       fclose(out);
     }
+  }
+  if (getenv("CONVOY_FAULT_HANG") != NULL) {
+    for (;;) pause();
   }
   return 1;
 }
