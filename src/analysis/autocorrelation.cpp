@@ -97,8 +97,8 @@ Autocorrelation integratedAutocorrelation(std::vector<double> means, std::uint64
     if (window.converged || lengthLimit <= workLimit) {
       // The variance of the mean is the same whether counted in rows or in block means:
       // 2 tau_rows var_rows / n = 2 tau_blocks var_blocks / (n / b).
-      const double tau = blockRows == 1 ? window.tau
-                                        : static_cast<double>(blockRows) * window.tau * meansVariance / rowVariance;
+      const double tau =
+          blockRows == 1 ? window.tau : static_cast<double>(blockRows) * window.tau * meansVariance / rowVariance;
       // Sokal's estimate can reach 0 or below for a strongly anticorrelated series; the floor keeps
       // the error bars finite (at most n^2 effective samples).
       const double flooredTau = std::max(tau, 0.5 / rows);

@@ -27,9 +27,7 @@ double chiSquaredQuantile99(std::size_t degrees) {
   return k * root * root * root;
 }
 
-double levelMean(const BlockingAnalysis::Level& level) {
-  return level.sum.value() / static_cast<double>(level.count);
-}
+double levelMean(const BlockingAnalysis::Level& level) { return level.sum.value() / static_cast<double>(level.count); }
 
 // The 1/n variance of a level's block means. Clamped at 0: rounding can push a zero variance below it.
 double levelVariance(const BlockingAnalysis::Level& level) {

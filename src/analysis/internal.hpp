@@ -91,8 +91,8 @@ class BlockingAnalysis {
 std::uint64_t autocorrelationBlockRows(std::uint64_t rows, std::uint64_t memoryRows);
 
 struct Autocorrelation {
-  double tau = 0.5;       // in rows
-  double tauError = 0.0;  // in rows
+  double tau = 0.5;          // in rows
+  double tauError = 0.0;     // in rows
   std::uint64_t window = 0;  // in rows
   bool converged = true;
   std::uint64_t blockRows = 1;

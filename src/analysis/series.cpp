@@ -13,9 +13,8 @@ namespace convoy::analysis {
 
 void VectorSeries::read(std::uint64_t first, std::span<double> out) const {
   if (first > values_.size() || out.size() > values_.size() - first) {
-    throw std::out_of_range("VectorSeries::read: rows " + std::to_string(first) + " + " +
-                            std::to_string(out.size()) + " lie outside a series of " +
-                            std::to_string(values_.size()) + " rows");
+    throw std::out_of_range("VectorSeries::read: rows " + std::to_string(first) + " + " + std::to_string(out.size()) +
+                            " lie outside a series of " + std::to_string(values_.size()) + " rows");
   }
   const auto begin = values_.begin() + static_cast<std::ptrdiff_t>(first);
   std::copy(begin, begin + static_cast<std::ptrdiff_t>(out.size()), out.begin());

@@ -1,6 +1,6 @@
 // convoy's command line (docs/config.md, README): run, validate, inspect, --version.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -8,23 +8,23 @@
 #include <iostream>
 #include <sstream>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
 #include "convoy/core/error.hpp"
+#include "convoy/core/log.hpp"
+#include "convoy/core/version.hpp"
 #include "convoy/h5/file.hpp"
 #include "convoy/h5/handle.hpp"
 #include "convoy/io/inspect.hpp"
 #include "convoy/io/road_file.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/parallel/watchdog.hpp"
 #include "convoy/run/initial_state.hpp"
-#include "convoy/run/run_outputs.hpp"
-#include "convoy/run/stop_requests.hpp"
-#include "convoy/core/log.hpp"
 #include "convoy/run/output_directory.hpp"
 #include "convoy/run/restart.hpp"
 #include "convoy/run/run_control.hpp"
+#include "convoy/run/run_outputs.hpp"
 #include "convoy/run/simulation.hpp"
-#include "convoy/core/version.hpp"
+#include "convoy/run/stop_requests.hpp"
 
 namespace convoy {
 namespace {
@@ -83,8 +83,19 @@ LoadedConfig loadConfig(const Comm& comm, const Arguments& arguments) {
 }
 
 ExitCode validateCommand(const Comm& comm, const Arguments& arguments) {
-  const LoadedConfig loaded = loadConfig(comm, arguments);
-  requireMemoryForRoad(comm, loaded.config, arguments.plannedRanks);
+  LoadedConfig loaded = loadConfig(comm, arguments);
+  if (arguments.plannedRanks > 0) {
+    requireMemoryForRoad(comm, loaded.config, arguments.plannedRanks);
+  } else {
+    // A production config is validated on a login node, on far fewer ranks than it runs on: a road
+    // too large for them is worth a warning, not a refusal. --ranks N checks for the job's N ranks.
+    try {
+      requireMemoryForRoad(comm, loaded.config);
+    } catch (const InputError& error) {
+      loaded.warnings.push_back(std::string(error.what()) + " (a warning only: give --ranks N to check the " +
+                                "memory for the N ranks of the job)");
+    }
+  }
   for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
   if (comm.isRoot()) std::cout << toYaml(loaded.config) << std::flush;
   return ExitCode::Success;
@@ -92,18 +103,19 @@ ExitCode validateCommand(const Comm& comm, const Arguments& arguments) {
 
 void logSummary(const Config& config, const RunSummary& summary) {
   if (summary.stoppedEarly) {
-    spdlog::info("stopped at step {} after {} steps of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs",
-                 summary.lastStep, summary.steps, summary.cells, summary.cars, summary.seconds, summary.mcops());
+    spdlog::info("stopped at step {} after {} steps of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs", summary.lastStep,
+                 summary.steps, summary.cells, summary.cars, summary.seconds, summary.mcops());
   } else {
     spdlog::info("finished {} steps of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs", summary.steps, summary.cells,
                  summary.cars, summary.seconds, summary.mcops());
   }
   if (summary.firstStep > 0) spdlog::info("this segment ran steps {} to {}", summary.firstStep + 1, summary.lastStep);
   spdlog::info("final average velocity {:.6f}; state digest {:016x}", summary.lastMeanVelocity, summary.digest);
-  spdlog::info("outputs in {}/: config.yaml, run.log, timeseries.h5{}{}, checkpoints/; summarise any of them with "
-               "convoy inspect",
-               config.output.directory, config.output.spacetime.every > 0 ? ", spacetime.h5" : "",
-               config.output.snapshotEvery > 0 ? ", snapshots/" : "");
+  spdlog::info(
+      "outputs in {}/: config.yaml, run.log, timeseries.h5{}{}, checkpoints/; summarise any of them with "
+      "convoy inspect",
+      config.output.directory, config.output.spacetime.every > 0 ? ", spacetime.h5" : "",
+      config.output.snapshotEvery > 0 ? ", snapshots/" : "");
 }
 
 ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
@@ -140,18 +152,18 @@ ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
     const RunSummary summary = simulation.run();
     outputs.finish();
     logSummary(config, summary);
-    const std::string end = summary.stoppedEarly ? "at step " + std::to_string(summary.lastStep) + " because of " +
-                                                       control.reason()
-                                                 : "at step " + std::to_string(summary.lastStep);
+    const std::string end = summary.stoppedEarly
+                                ? "at step " + std::to_string(summary.lastStep) + " because of " + control.reason()
+                                : "at step " + std::to_string(summary.lastStep);
     recordSegmentEnd(comm, config, control.exitCode(), end);
   } catch (const RuntimeError& error) {
     // A failure every rank shares (a time series or a final checkpoint that cannot be written):
     // the message says where the run can go on from.
-    const std::string text = std::string(error.what()) +
-                             (std::string(error.what()).find("checkpoint") != std::string::npos &&
-                                      std::string(error.what()).find("run the same command") != std::string::npos
-                                  ? ""
-                                  : "; " + control.whereToContinue());
+    const std::string text =
+        std::string(error.what()) + (std::string(error.what()).find("checkpoint") != std::string::npos &&
+                                             std::string(error.what()).find("run the same command") != std::string::npos
+                                         ? ""
+                                         : "; " + control.whereToContinue());
     recordSegmentEnd(comm, config, ExitCode::RuntimeFailure, text);
     throw RuntimeError(text, error.scope());
   }
@@ -168,21 +180,22 @@ std::string versionText() {
 }
 
 ExitCode dispatch(const Comm& comm, int argc, char** argv) {
-  CLI::App app{"convoy: traffic cellular automata - rule 184 (the EPCC workshop's model) and the "
-               "Nagel-Schreckenberg model - on any number of MPI ranks.\nExamples:\n"
-               "  mpirun -n 4 convoy run input/workshop.yaml\n"
-               "  convoy validate input/quickstart.yaml --set road.cells=2048000\n"
-               "  convoy inspect runs/quickstart/timeseries.h5\n"
-               "The config keys, outputs and exit codes are described in docs/config.md, docs/output.md and the "
-               "README.",
-               "convoy"};
+  CLI::App app{
+      "convoy: traffic cellular automata - rule 184 (the EPCC workshop's model) and the "
+      "Nagel-Schreckenberg model - on any number of MPI ranks.\nExamples:\n"
+      "  mpirun -n 4 convoy run input/workshop.yaml\n"
+      "  convoy validate input/quickstart.yaml --set road.cells=2048000\n"
+      "  convoy inspect runs/quickstart/timeseries.h5\n"
+      "The config keys, outputs and exit codes are described in docs/config.md, docs/output.md and the "
+      "README.",
+      "convoy"};
   app.set_version_flag("--version", versionText());
   app.require_subcommand(1);
   Arguments arguments;
   auto addConfigOptions = [&](CLI::App* command) {
     command->add_option("config", arguments.configPath, "the run's YAML config file")->required();
-    command->add_option("--set", arguments.overrides,
-                        "override a config key, e.g. --set road.cells=2048000 (repeatable)")
+    command
+        ->add_option("--set", arguments.overrides, "override a config key, e.g. --set road.cells=2048000 (repeatable)")
         ->type_name("KEY=VALUE")
         ->allow_extra_args(false);
   };
@@ -201,8 +214,9 @@ ExitCode dispatch(const Comm& comm, int argc, char** argv) {
       ->type_name("H");
   CLI::App* validate = app.add_subcommand("validate", "check a config and print it resolved, defaults filled in");
   addConfigOptions(validate);
-  validate->add_option("--ranks", arguments.plannedRanks,
-                       "check that the road fits in memory on N ranks (of this machine's memory per core)")
+  validate
+      ->add_option("--ranks", arguments.plannedRanks,
+                   "check that the road fits in memory on N ranks (of this machine's memory per core)")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
   CLI::App* inspect = app.add_subcommand(

@@ -130,45 +130,71 @@ KeySpec hintsKey(std::string path, std::function<std::map<std::string, std::stri
 std::vector<KeySpec> makeKeySpecs() {
   const std::uint64_t maxSeed = std::numeric_limits<std::uint64_t>::max();
   return {
-      unsignedKey("road.cells", 1, kMaxCells, [](Config& c) -> auto& { return c.road.cells; }),
-      choiceKey<Boundary>("road.boundary", {{"periodic", Boundary::Periodic}, {"open", Boundary::Open}},
-                          [](Config& c) -> auto& { return c.road.boundary; }),
-      choiceKey<ModelType>("model.type", {{"rule184", ModelType::Rule184}, {"nasch", ModelType::Nasch}},
-                           [](Config& c) -> auto& { return c.model.type; }),
-      unsignedKey("model.vmax", 1, 255, [](Config& c) -> auto& { return c.model.vmax; }),
-      realKey("model.p_brake", 0, 1, [](Config& c) -> auto& { return c.model.pBrake; }),
-      realKey("init.density", 0, 1, [](Config& c) -> auto& { return c.init.density; }),
-      unsignedKey("init.seed", 0, maxSeed, [](Config& c) -> auto& { return c.init.seed; }),
-      textKey("init.from", [](Config& c) -> auto& { return c.init.from; }),
-      textKey("init.dataset", [](Config& c) -> auto& { return c.init.dataset; }),
-      unsignedKey("run.steps", 0, kMaxCount, [](Config& c) -> auto& { return c.run.steps; }),
-      realKey("run.max_hours", 0, 1e6, [](Config& c) -> auto& { return c.run.maxHours; }),
-      textKey("output.directory", [](Config& c) -> auto& { return c.output.directory; }),
-      unsignedKey("output.timeseries_every", 1, kMaxCount, [](Config& c) -> auto& { return c.output.timeseriesEvery; }),
-      unsignedListKey("output.detectors", [](Config& c) -> auto& { return c.output.detectors; }),
-      unsignedKey("output.snapshot_every", 0, kMaxCount, [](Config& c) -> auto& { return c.output.snapshotEvery; }),
-      unsignedKey("output.profile_bins", 1, std::uint64_t{1} << 20,
-                  [](Config& c) -> auto& { return c.output.profileBins; }),
-      unsignedKey("output.spacetime.start", 0, kMaxCells - 1,
-                  [](Config& c) -> auto& { return c.output.spacetime.start; }),
-      unsignedKey("output.spacetime.width", 1, kMaxSpacetimeWidth,
-                  [](Config& c) -> auto& { return c.output.spacetime.width; }),
-      unsignedKey("output.spacetime.every", 0, kMaxCount, [](Config& c) -> auto& { return c.output.spacetime.every; }),
-      unsignedKey("output.hdf5.alignment", 1, std::uint64_t{1} << 40,
-                  [](Config& c) -> auto& { return c.output.hdf5.alignment; }),
-      unsignedKey("output.hdf5.alignment_threshold", 0, std::uint64_t{1} << 40,
-                  [](Config& c) -> auto& { return c.output.hdf5.alignmentThreshold; }),
-      hintsKey("output.hdf5.hints", [](Config& c) -> auto& { return c.output.hdf5.hints; }),
-      realKey("output.io_timeout_minutes", 0, 1e6, [](Config& c) -> auto& { return c.output.ioTimeoutMinutes; }),
-      unsignedKey("checkpoint.every_steps", 0, kMaxCount, [](Config& c) -> auto& { return c.checkpoint.everySteps; }),
-      realKey("checkpoint.every_minutes", 0, 1e6, [](Config& c) -> auto& { return c.checkpoint.everyMinutes; }),
-      unsignedKey("checkpoint.keep", 1, 1000, [](Config& c) -> auto& { return c.checkpoint.keep; }),
-      choiceKey<std::string>("logging.level",
-                             {{"trace", "trace"}, {"debug", "debug"}, {"info", "info"}, {"warn", "warn"},
-                              {"error", "error"}},
-                             [](Config& c) -> auto& { return c.logging.level; }),
-      realKey("logging.progress_seconds", 0, 1e6, [](Config& c) -> auto& { return c.logging.progressSeconds; }),
-      unsignedKey("logging.report_every", 0, kMaxCount, [](Config& c) -> auto& { return c.logging.reportEvery; }),
+      unsignedKey(
+          "road.cells", 1, kMaxCells, [](Config & c) -> auto& { return c.road.cells; }),
+      choiceKey<Boundary>(
+          "road.boundary", {{"periodic", Boundary::Periodic}, {"open", Boundary::Open}},
+          [](Config & c) -> auto& { return c.road.boundary; }),
+      choiceKey<ModelType>(
+          "model.type", {{"rule184", ModelType::Rule184}, {"nasch", ModelType::Nasch}},
+          [](Config & c) -> auto& { return c.model.type; }),
+      unsignedKey(
+          "model.vmax", 1, 255, [](Config & c) -> auto& { return c.model.vmax; }),
+      realKey(
+          "model.p_brake", 0, 1, [](Config & c) -> auto& { return c.model.pBrake; }),
+      realKey(
+          "init.density", 0, 1, [](Config & c) -> auto& { return c.init.density; }),
+      unsignedKey(
+          "init.seed", 0, maxSeed, [](Config & c) -> auto& { return c.init.seed; }),
+      textKey(
+          "init.from", [](Config & c) -> auto& { return c.init.from; }),
+      textKey(
+          "init.dataset", [](Config & c) -> auto& { return c.init.dataset; }),
+      unsignedKey(
+          "run.steps", 0, kMaxCount, [](Config & c) -> auto& { return c.run.steps; }),
+      realKey(
+          "run.max_hours", 0, 1e6, [](Config & c) -> auto& { return c.run.maxHours; }),
+      textKey(
+          "output.directory", [](Config & c) -> auto& { return c.output.directory; }),
+      unsignedKey(
+          "output.timeseries_every", 1, kMaxCount, [](Config & c) -> auto& { return c.output.timeseriesEvery; }),
+      unsignedListKey(
+          "output.detectors", [](Config & c) -> auto& { return c.output.detectors; }),
+      unsignedKey(
+          "output.snapshot_every", 0, kMaxCount, [](Config & c) -> auto& { return c.output.snapshotEvery; }),
+      unsignedKey(
+          "output.profile_bins", 1, std::uint64_t{1} << 20, [](Config & c) -> auto& { return c.output.profileBins; }),
+      unsignedKey(
+          "output.spacetime.start", 0, kMaxCells - 1, [](Config & c) -> auto& { return c.output.spacetime.start; }),
+      unsignedKey(
+          "output.spacetime.width", 1, kMaxSpacetimeWidth,
+          [](Config & c) -> auto& { return c.output.spacetime.width; }),
+      unsignedKey(
+          "output.spacetime.every", 0, kMaxCount, [](Config & c) -> auto& { return c.output.spacetime.every; }),
+      unsignedKey(
+          "output.hdf5.alignment", 1, std::uint64_t{1} << 40,
+          [](Config & c) -> auto& { return c.output.hdf5.alignment; }),
+      unsignedKey(
+          "output.hdf5.alignment_threshold", 0, std::uint64_t{1} << 40,
+          [](Config & c) -> auto& { return c.output.hdf5.alignmentThreshold; }),
+      hintsKey(
+          "output.hdf5.hints", [](Config & c) -> auto& { return c.output.hdf5.hints; }),
+      realKey(
+          "output.io_timeout_minutes", 0, 1e6, [](Config & c) -> auto& { return c.output.ioTimeoutMinutes; }),
+      unsignedKey(
+          "checkpoint.every_steps", 0, kMaxCount, [](Config & c) -> auto& { return c.checkpoint.everySteps; }),
+      realKey(
+          "checkpoint.every_minutes", 0, 1e6, [](Config & c) -> auto& { return c.checkpoint.everyMinutes; }),
+      unsignedKey(
+          "checkpoint.keep", 1, 1000, [](Config & c) -> auto& { return c.checkpoint.keep; }),
+      choiceKey<std::string>(
+          "logging.level",
+          {{"trace", "trace"}, {"debug", "debug"}, {"info", "info"}, {"warn", "warn"}, {"error", "error"}},
+          [](Config & c) -> auto& { return c.logging.level; }),
+      realKey(
+          "logging.progress_seconds", 0, 1e6, [](Config & c) -> auto& { return c.logging.progressSeconds; }),
+      unsignedKey(
+          "logging.report_every", 0, kMaxCount, [](Config & c) -> auto& { return c.logging.reportEvery; }),
   };
 }
 

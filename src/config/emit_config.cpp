@@ -82,9 +82,12 @@ std::string toYaml(const Config& c) {
 
 std::uint64_t physicsHash(const Config& config) {
   // The checksum of the physics keys' values, in a fixed order.
-  std::vector<std::string> fields{std::to_string(config.road.cells), boundaryName(config.road.boundary),
-                                  modelName(config.model.type),       config.init.from,
-                                  config.init.dataset,                exact(config.init.density),
+  std::vector<std::string> fields{std::to_string(config.road.cells),
+                                  boundaryName(config.road.boundary),
+                                  modelName(config.model.type),
+                                  config.init.from,
+                                  config.init.dataset,
+                                  exact(config.init.density),
                                   std::to_string(config.init.seed)};
   if (config.model.type == ModelType::Nasch) {
     fields.push_back(std::to_string(config.model.vmax));

@@ -47,8 +47,8 @@ class ConfigReader {
     mentioned_.insert(path);
     const KeySpec* spec = config::findKey(path);
     if (spec == nullptr && isSection(path)) {
-      problems_.push_back(place + ": " + path + " is a section, not a key: set one of its keys, " +
-                          "e.g. " + path + "." + lastPart(firstKeyOf(path)) + " (convoy validate shows them all)");
+      problems_.push_back(place + ": " + path + " is a section, not a key: set one of its keys, " + "e.g. " + path +
+                          "." + lastPart(firstKeyOf(path)) + " (convoy validate shows them all)");
     } else if (spec == nullptr) {
       problems_.push_back(unknownKeyMessage(place, path));
     } else if (!spec->apply(value, loaded_.config)) {
@@ -154,8 +154,9 @@ class ConfigReader {
     }
     checkSpacetimeWindow();
     if (!c.init.from.empty() && loaded_.setAt.count("init.density")) {
-      problem("init.density", "init.density and init.from contradict each other: a road read from a file has "
-                              "its own density; remove one of them");
+      problem("init.density",
+              "init.density and init.from contradict each other: a road read from a file has "
+              "its own density; remove one of them");
     }
     if (!c.init.dataset.empty() && c.init.from.empty()) {
       problem("init.dataset", "init.dataset names a dataset in init.from, but init.from is not given");
@@ -219,7 +220,7 @@ class ConfigReader {
     problems_.push_back(placeOf(path) + ": " + message);
   }
 
-  // Config keys of SPEC.md whose features this version does not have yet: a clear refusal rather
+  // Config keys of docs/config.md whose features this version does not have yet: a clear refusal rather
   // than a run that silently ignores them.
   void checkAvailable() {
     const Config& c = loaded_.config;

@@ -7,7 +7,8 @@ namespace {
 
 void writeScalar(Node object, const std::string& name, hid_t fileType, hid_t memoryType, const void* value) {
   const Dataspace space(H5Screate(H5S_SCALAR), "make a dataspace for attribute " + name);
-  if (H5Aexists(object.id(), name.c_str()) > 0) check(H5Adelete(object.id(), name.c_str()), "replace attribute " + name);
+  if (H5Aexists(object.id(), name.c_str()) > 0)
+    check(H5Adelete(object.id(), name.c_str()), "replace attribute " + name);
   const Attribute attribute(H5Acreate2(object.id(), name.c_str(), fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT),
                             "create attribute " + name);
   check(H5Awrite(attribute.get(), memoryType, value), "write attribute " + name);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 
-
 namespace convoy::h5 {
 namespace {
 
@@ -62,7 +61,7 @@ void createTable(Node location, const std::string& name, hid_t fileType, int ran
 
 bool hasDataset(Node location, const std::string& name) {
   // Each part of a path must exist before the next is asked about.
-  for (std::size_t end = name.find('/'); ; end = name.find('/', end + 1)) {
+  for (std::size_t end = name.find('/');; end = name.find('/', end + 1)) {
     const std::string part = name.substr(0, end);
     if (!part.empty() && H5Lexists(location.id(), part.c_str(), H5P_DEFAULT) <= 0) return false;
     if (end == std::string::npos) break;
@@ -101,9 +100,9 @@ void createFixed(Node location, const std::string& name, std::uint64_t count) {
   check(H5Pset_fill_time(creation.get(), H5D_FILL_TIME_NEVER), "turn off fill values for " + name);
   check(H5Pset_alloc_time(creation.get(), H5D_ALLOC_TIME_EARLY), "allocate " + name + " early");
   check(H5Pset_obj_track_times(creation.get(), false), "turn off time stamps for " + name);
-  const Dataset dataset(H5Dcreate2(location.id(), name.c_str(), fileType<T>(), space.get(), H5P_DEFAULT,
-                                   creation.get(), H5P_DEFAULT),
-                        "create dataset " + name);
+  const Dataset dataset(
+      H5Dcreate2(location.id(), name.c_str(), fileType<T>(), space.get(), H5P_DEFAULT, creation.get(), H5P_DEFAULT),
+      "create dataset " + name);
 }
 
 template <Element T>
@@ -158,8 +157,8 @@ std::vector<T> readWhole(const Dataset& dataset, std::uint64_t mostElements, con
   const std::vector<std::uint64_t> shape = extent(dataset);
   if (shape.size() != 1) throw Error(what + " has " + std::to_string(shape.size()) + " dimensions, not 1");
   if (shape[0] > mostElements) {
-    throw Error(what + " holds " + std::to_string(shape[0]) + " values, more than the " +
-                std::to_string(mostElements) + " it may hold");
+    throw Error(what + " holds " + std::to_string(shape[0]) + " values, more than the " + std::to_string(mostElements) +
+                " it may hold");
   }
   std::vector<T> values(shape[0]);
   if (!values.empty()) {
@@ -212,10 +211,18 @@ Storage storageOf(const Dataset& dataset) {
   const PropertyList creation(H5Dget_create_plist(dataset.get()), "read how a dataset is stored");
   Storage storage;
   switch (H5Pget_layout(creation.get())) {
-    case H5D_CHUNKED: storage.layout = Storage::Layout::Chunked; break;
-    case H5D_COMPACT: storage.layout = Storage::Layout::Compact; break;
-    case H5D_VIRTUAL: storage.layout = Storage::Layout::Virtual; break;
-    default: storage.layout = Storage::Layout::Contiguous; break;
+    case H5D_CHUNKED:
+      storage.layout = Storage::Layout::Chunked;
+      break;
+    case H5D_COMPACT:
+      storage.layout = Storage::Layout::Compact;
+      break;
+    case H5D_VIRTUAL:
+      storage.layout = Storage::Layout::Virtual;
+      break;
+    default:
+      storage.layout = Storage::Layout::Contiguous;
+      break;
   }
   const int filters = H5Pget_nfilters(creation.get());
   for (int i = 0; i < filters; ++i) {
@@ -231,15 +238,15 @@ Storage storageOf(const Dataset& dataset) {
   return storage;
 }
 
-#define CONVOY_H5_DATASET_INSTANCES(T)                                                                          \
-  template void createFixed<T>(Node, const std::string&, std::uint64_t);                                        \
-  template void writeWhole<T>(Node, const std::string&, std::span<const T>);                                    \
-  template void readSlab<T>(const Dataset&, Slab, std::span<T>);                                                \
-  template void readBlock<T>(const Dataset&, std::span<const std::uint64_t>, std::span<const std::uint64_t>,    \
-                             std::span<T>);                                                                     \
-  template std::vector<T> readWhole<T>(const Dataset&, std::uint64_t, const std::string&);                      \
-  template void createColumn<T>(Node, const std::string&);                                                      \
-  template void createMatrix<T>(Node, const std::string&, std::uint64_t);                                       \
+#define CONVOY_H5_DATASET_INSTANCES(T)                                                                       \
+  template void createFixed<T>(Node, const std::string&, std::uint64_t);                                     \
+  template void writeWhole<T>(Node, const std::string&, std::span<const T>);                                 \
+  template void readSlab<T>(const Dataset&, Slab, std::span<T>);                                             \
+  template void readBlock<T>(const Dataset&, std::span<const std::uint64_t>, std::span<const std::uint64_t>, \
+                             std::span<T>);                                                                  \
+  template std::vector<T> readWhole<T>(const Dataset&, std::uint64_t, const std::string&);                   \
+  template void createColumn<T>(Node, const std::string&);                                                   \
+  template void createMatrix<T>(Node, const std::string&, std::uint64_t);                                    \
   template void appendRows<T>(const Dataset&, std::uint64_t, std::span<const T>);
 CONVOY_H5_DATASET_INSTANCES(std::int64_t)
 CONVOY_H5_DATASET_INSTANCES(std::uint64_t)

@@ -16,8 +16,8 @@ std::string systemReason(const std::string& description) {
   const std::size_t start = description.find(marker);
   if (start == std::string::npos) return description;
   const std::size_t end = description.find('\'', start + marker.size());
-  const std::string message =
-      description.substr(start + marker.size(), end == std::string::npos ? std::string::npos : end - start - marker.size());
+  const std::string message = description.substr(
+      start + marker.size(), end == std::string::npos ? std::string::npos : end - start - marker.size());
   // What HDF5 was doing ("unable to lock file", "file write failed"), then the system's words.
   const std::string doing = description.substr(0, description.find_first_of(":,"));
   return doing.empty() ? message : doing + ": " + message;

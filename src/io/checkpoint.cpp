@@ -137,8 +137,8 @@ Fields readFields(const std::string& path) {
   fields.openRowSteps = h5::readAttribute<std::uint64_t>(file, format::kOpenRowStepsAttribute);
   fields.openRowDistance = h5::readAttribute<std::int64_t>(file, format::kOpenRowDistanceAttribute);
   fields.openRowCounts =
-      h5::readWhole<std::int64_t>(h5::openDataset(file, format::kOpenRowCountsDataset, path),
-                                  format::kMostDetectors, "/" + std::string(format::kOpenRowCountsDataset));
+      h5::readWhole<std::int64_t>(h5::openDataset(file, format::kOpenRowCountsDataset, path), format::kMostDetectors,
+                                  "/" + std::string(format::kOpenRowCountsDataset));
   if (checksumOf(fields) != h5::readAttribute<std::uint64_t>(file, format::kStateChecksumAttribute)) {
     throw InputError("its fields do not match their checksum (state_checksum): the file was damaged or edited");
   }
@@ -156,16 +156,21 @@ std::string inconsistency(const Fields& fields, const Config& config) {
   const std::uint64_t every = fields.timeseriesEvery;
   if (fields.cells != config.road.cells) return mismatch("cells", fields.cells, config.road.cells);
   if (fields.cars > fields.cells) return mismatch("cars", fields.cars, "at most cells");
-  if (fields.model != modelName(config.model.type)) return mismatch("model", fields.model, modelName(config.model.type));
+  if (fields.model != modelName(config.model.type))
+    return mismatch("model", fields.model, modelName(config.model.type));
   if (format::encodingName(fields.encoding) != (nasch ? format::kPlanesEncodingName : format::kBitsEncodingName)) {
-    return "encoding names " + format::encodingName(fields.encoding) + ", not the encoding of a " + fields.model + " road";
+    return "encoding names " + format::encodingName(fields.encoding) + ", not the encoding of a " + fields.model +
+           " road";
   }
   if (fields.planes != planes) return mismatch("velocity_planes", fields.planes, planes);
-  if (fields.physicsHash != physicsHash(config)) return mismatch("physics_hash", fields.physicsHash, physicsHash(config));
+  if (fields.physicsHash != physicsHash(config))
+    return mismatch("physics_hash", fields.physicsHash, physicsHash(config));
   if (every != config.output.timeseriesEvery) return mismatch("timeseries_every", every, config.output.timeseriesEvery);
   if (fields.step > format::kMostCells) return mismatch("step", fields.step, "at most 2^62");
-  if (fields.openRowSteps >= every) return mismatch("open_row_steps", fields.openRowSteps, "less than timeseries_every");
-  if (fields.timeseries.rows > fields.step / every || fields.timeseries.rows * every + fields.openRowSteps != fields.step) {
+  if (fields.openRowSteps >= every)
+    return mismatch("open_row_steps", fields.openRowSteps, "less than timeseries_every");
+  if (fields.timeseries.rows > fields.step / every ||
+      fields.timeseries.rows * every + fields.openRowSteps != fields.step) {
     return "step (" + std::to_string(fields.step) + ") is not timeseries_rows x timeseries_every + open_row_steps (" +
            std::to_string(fields.timeseries.rows) + " x " + std::to_string(every) + " + " +
            std::to_string(fields.openRowSteps) + ")";
@@ -200,9 +205,9 @@ Fields shared(const Comm& comm, Fields fields) {
     std::uint64_t detectors, openRowSteps;
     std::int64_t openRowDistance;
   };
-  Numbers numbers{fields.format,      fields.cells,     fields.cars,         fields.step,
-                  fields.digest,      fields.planes,    fields.physicsHash,  fields.timeseriesEvery,
-                  fields.timeseries,  fields.spacetime, fields.detectors,    fields.openRowSteps,
+  Numbers numbers{fields.format,         fields.cells,     fields.cars,        fields.step,
+                  fields.digest,         fields.planes,    fields.physicsHash, fields.timeseriesEvery,
+                  fields.timeseries,     fields.spacetime, fields.detectors,   fields.openRowSteps,
                   fields.openRowDistance};
   numbers = comm.broadcast(numbers);
   Fields all;
@@ -250,8 +255,8 @@ std::vector<std::string> listCheckpoints(const std::string& directory) {
   for (const auto& entry : fs::directory_iterator(fs::path(directory) / format::kCheckpointsFolder, error)) {
     const std::string name = entry.path().filename().string();
     if (name.rfind(kPrefix, 0) != 0 || !name.ends_with(kSuffix)) continue;
-    const std::string step = name.substr(std::string(kPrefix).size(), name.size() - std::string(kPrefix).size() -
-                                                                          std::string(kSuffix).size());
+    const std::string step = name.substr(std::string(kPrefix).size(),
+                                         name.size() - std::string(kPrefix).size() - std::string(kSuffix).size());
     if (step.size() != 12 || step.find_first_not_of("0123456789") != std::string::npos) continue;
     found.emplace_back(std::stoull(step), entry.path().string());
   }
@@ -293,7 +298,8 @@ CheckpointWrite writeCheckpoint(const Comm& comm, const std::string& directory, 
   fields.openRowSteps = state.openRow.steps;
   fields.openRowDistance = state.openRow.distance;
   fields.openRowCounts = state.openRow.detectorCounts;
-  const StateFileWrite file = writeStateFile(comm, temporary, road, identity.cells, contentsOf(fields, identity), settings);
+  const StateFileWrite file =
+      writeStateFile(comm, temporary, road, identity.cells, contentsOf(fields, identity), settings);
   written.bytes = file.bytes;
   written.writeSeconds = comm.broadcast(file.seconds);
   const auto verifyStart = std::chrono::steady_clock::now();
@@ -352,7 +358,8 @@ std::string checkCheckpointRoad(const Comm& comm, const FoundCheckpoint& checkpo
     StateSums sums;
     std::vector<std::span<std::uint64_t>> layers;
     if (road != nullptr) layers = layersOf(*road);
-    sums = readStateRoad(comm, checkpoint.path, Decomposition(checkpoint.cells, comm.size()), checkpoint.planes, layers);
+    sums =
+        readStateRoad(comm, checkpoint.path, Decomposition(checkpoint.cells, comm.size()), checkpoint.planes, layers);
     if (sums.paddingWords > 0) return "its road has bits set past the last cell";
     if (sums.strayVelocities > 0) return "its velocity planes have velocities on cells without a car";
     if (sums.cars != checkpoint.cars) {

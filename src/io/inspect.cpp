@@ -74,8 +74,9 @@ std::string kindOf(const std::string& path) {
   try {
     const h5::ReadFile file = h5::openForReading(path);
     if (!h5::hasAttribute(file, format::kKindAttribute)) {
-      throw InputError(path + ": an HDF5 file, but not one convoy wrote (it has no 'kind' attribute); a uint8 "
-                              "dataset of 0/1 per cell in it can still start a run with init.from and init.dataset");
+      throw InputError(path +
+                       ": an HDF5 file, but not one convoy wrote (it has no 'kind' attribute); a uint8 "
+                       "dataset of 0/1 per cell in it can still start a run with init.from and init.dataset");
     }
     return h5::readAttribute<std::string>(file, format::kKindAttribute);
   } catch (const h5::Error& failure) {

@@ -107,8 +107,9 @@ RoadFileInfo inspectOnRoot(const RoadFileRequest& request) {
   } catch (const h5::Error& failure) {
     const std::string reason = failure.what();
     if (reason.find("lock") != std::string::npos || reason.find("already open") != std::string::npos) {
-      throw InputError(where + ": another program has it open for writing (its HDF5 file lock is held), so it "
-                               "may be incomplete; start the run once that program has closed it");
+      throw InputError(where +
+                       ": another program has it open for writing (its HDF5 file lock is held), so it "
+                       "may be incomplete; start the run once that program has closed it");
     }
     throw InputError(where + ": " + reason);
   }
@@ -150,8 +151,7 @@ RoadFileInfo inspectOnRoot(const RoadFileRequest& request) {
 }
 
 // Collective: a convoy file's road into `road`, checked against what the file claims.
-void loadPacked(const Comm& comm, const RoadFileInfo& info, const RoadFileRequest& request, Road& road,
-                unsigned vmax) {
+void loadPacked(const Comm& comm, const RoadFileInfo& info, const RoadFileRequest& request, Road& road, unsigned vmax) {
   const std::string at = request.context + ": " + request.path;
   std::vector<std::span<std::uint64_t>> layers = layersOf(road);
   for (std::size_t b = 1; b < layers.size(); ++b) std::ranges::fill(layers[b], 0);  // planes the file lacks
@@ -162,7 +162,8 @@ void loadPacked(const Comm& comm, const RoadFileInfo& info, const RoadFileReques
   } catch (const RuntimeError& error) {  // every rank alike
     throw InputError(at + ": " + error.what());
   }
-  if (sums.paddingWords > 0) throw InputError(at + ": dataset \"road\" has bits set past the road's last cell: the file is damaged");
+  if (sums.paddingWords > 0)
+    throw InputError(at + ": dataset \"road\" has bits set past the road's last cell: the file is damaged");
   if (sums.strayVelocities > 0) {
     throw InputError(at + ": /velocity holds velocities on cells without a car: the file is damaged");
   }
@@ -172,9 +173,10 @@ void loadPacked(const Comm& comm, const RoadFileInfo& info, const RoadFileReques
   }
   const std::uint64_t digest = sums.digest(info.cells);
   if (digest != info.digest) {
-    throw InputError(fmt::format("{}: its road does not match attribute digest (stored {:016x}, recomputed {:016x}): "
-                                 "the file is damaged; convoy inspect {} tells more",
-                                 at, info.digest, digest, request.path));
+    throw InputError(
+        fmt::format("{}: its road does not match attribute digest (stored {:016x}, recomputed {:016x}): "
+                    "the file is damaged; convoy inspect {} tells more",
+                    at, info.digest, digest, request.path));
   }
   if (road.velocityPlanes() > 0 && (sums.planesBeyond > 0 || wordsAboveVmax(comm, road, vmax) > 0)) {
     throw InputError(at + ": /velocity holds velocities above model.vmax (" + std::to_string(vmax) +
@@ -216,8 +218,10 @@ void loadBytes(const Comm& comm, const RoadFileInfo& info, const RoadFileRequest
   });
   const std::int64_t badEverywhere = comm.sum(static_cast<std::int64_t>(badCells));
   if (badEverywhere > 0) {
-    throw InputError(request.context + ": " + request.path + ": dataset \"" + info.dataset + "\" holds values other than 0 "
-                     "and 1 in " + std::to_string(badEverywhere) + " cells");
+    throw InputError(request.context + ": " + request.path + ": dataset \"" + info.dataset +
+                     "\" holds values other than 0 "
+                     "and 1 in " +
+                     std::to_string(badEverywhere) + " cells");
   }
   for (unsigned b = 0; b < road.velocityPlanes(); ++b) std::ranges::fill(road.velocityPlane(b), 0);
 }

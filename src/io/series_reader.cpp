@@ -77,8 +77,8 @@ TimeseriesInfo readTimeseries(const std::string& path) {
     }
     // No car is faster than vmax: 1 for rule 184, at most 255 for NaSch.
     info.vmax = info.model == modelName(ModelType::Rule184) ? 1 : 255;
-    info.detectorPositions = h5::readWhole<std::int64_t>(
-        h5::openDataset(file, format::kDetectorPositionDataset, path), format::kMostDetectors, "/detectors/position");
+    info.detectorPositions = h5::readWhole<std::int64_t>(h5::openDataset(file, format::kDetectorPositionDataset, path),
+                                                         format::kMostDetectors, "/detectors/position");
     const std::uint64_t d = info.detectorPositions.size();
     const h5::Dataset steps = h5::openDataset(file, format::kStepDataset, path);
     const h5::Dataset distances = h5::openDataset(file, format::kDistanceDataset, path);

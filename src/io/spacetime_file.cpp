@@ -41,11 +41,13 @@ std::string spacetimeMismatch(const std::string& path, std::uint64_t cells, cons
         h5::readAttribute<std::string>(file, format::kKindAttribute) != format::kSpacetime) {
       return "it is not a convoy spacetime file";
     }
-    if (h5::readAttribute<std::uint64_t>(file, format::kCellsAttribute) != cells) return "it is of a road of other length";
+    if (h5::readAttribute<std::uint64_t>(file, format::kCellsAttribute) != cells)
+      return "it is of a road of other length";
     for (const auto& [name, value] : {std::pair{format::kWindowStartAttribute, window.start},
                                       {format::kWindowWidthAttribute, window.width},
                                       {format::kWindowEveryAttribute, window.every}}) {
-      if (h5::readAttribute<std::uint64_t>(file, name) != value) return std::string("its ") + name + " differs from the config's";
+      if (h5::readAttribute<std::uint64_t>(file, name) != value)
+        return std::string("its ") + name + " differs from the config's";
     }
   } catch (const std::exception& error) {
     return std::string("it cannot be read: ") + error.what();
@@ -135,7 +137,8 @@ PrefixCheck checkSpacetimePrefixes(const std::string& path, const SpacetimeWindo
       return failed;
     }
     PrefixChecker checker(path, marks);
-    const std::uint64_t rowsPerPiece = std::max<std::uint64_t>(1, kBytesPerPiece / std::max<std::uint64_t>(1, window.width));
+    const std::uint64_t rowsPerPiece =
+        std::max<std::uint64_t>(1, kBytesPerPiece / std::max<std::uint64_t>(1, window.width));
     std::vector<std::int64_t> stepValues;
     std::vector<std::uint8_t> cells;
     const std::uint64_t readable = std::min(checker.wanted(), rows);

@@ -29,7 +29,6 @@ std::span<const std::uint64_t> layer(const Road& road, std::size_t index) {
   return index == 0 ? road.words() : road.velocityPlane(static_cast<unsigned>(index - 1));
 }
 
-
 // The pieces every rank makes the same number of transfers in: those of the rank with the most words.
 std::uint64_t piecesFor(const Decomposition& decomposition) {
   const std::uint64_t most = packed::wordsFor(decomposition.range(0).cells());  // rank 0 owns the most
@@ -47,7 +46,8 @@ std::vector<std::uint64_t> dataOffsets(const h5::OpenFile& file, const std::vect
                                        std::uint64_t words) {
   std::vector<std::uint64_t> offsets;
   for (const std::string& name : names) {
-    const h5::ContiguousData data = h5::contiguousData(h5::openDataset(file, name, file.path), "/" + name + " of " + file.path);
+    const h5::ContiguousData data =
+        h5::contiguousData(h5::openDataset(file, name, file.path), "/" + name + " of " + file.path);
     if (data.words != words) {
       throw RuntimeError("/" + name + " of " + file.path + " does not hold the " + std::to_string(words) +
                          " words of a road of this length");
@@ -142,8 +142,8 @@ std::vector<std::span<std::uint64_t>> layersOf(Road& road) {
   return layers;
 }
 
-StateSums readStateRoad(const Comm& comm, const std::string& path, const Decomposition& decomposition,
-                        unsigned planes, std::span<const std::span<std::uint64_t>> into) {
+StateSums readStateRoad(const Comm& comm, const std::string& path, const Decomposition& decomposition, unsigned planes,
+                        std::span<const std::span<std::uint64_t>> into) {
   WatchedIo watched("reading " + path);
   const CellRange range = decomposition.range(comm.rank());
   const std::uint64_t words = packed::wordsFor(range.cells());
@@ -169,8 +169,9 @@ StateSums readStateRoad(const Comm& comm, const std::string& path, const Decompo
     const h5::Slab part = pieceOf(words, piece);
     std::vector<std::span<const std::uint64_t>> read;
     for (std::size_t index = 0; index < names.size(); ++index) {
-      const std::span<std::uint64_t> target = loaded(index) ? into[index].subspan(part.offset, part.count)
-                                                            : std::span<std::uint64_t>(buffers[index]).first(part.count);
+      const std::span<std::uint64_t> target = loaded(index)
+                                                  ? into[index].subspan(part.offset, part.count)
+                                                  : std::span<std::uint64_t>(buffers[index]).first(part.count);
       comm.agree([&] { file->readAt(offsets[index] + (firstWord + part.offset) * sizeof(std::uint64_t), target); });
       read.push_back(target);
       watched.progress();

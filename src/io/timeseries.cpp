@@ -53,9 +53,9 @@ std::string foreignTo(const h5::ReadFile& file, std::uint64_t rowEvery, std::spa
   if (h5::readAttribute<std::uint64_t>(file, format::kTimeseriesEveryAttribute) != rowEvery) {
     return "its timeseries_every differs from the run's";
   }
-  const std::vector<std::int64_t> positions = h5::readWhole<std::int64_t>(
-      h5::openDataset(file, format::kDetectorPositionDataset, file.file.path), format::kMostDetectors,
-      "/detectors/position");
+  const std::vector<std::int64_t> positions =
+      h5::readWhole<std::int64_t>(h5::openDataset(file, format::kDetectorPositionDataset, file.file.path),
+                                  format::kMostDetectors, "/detectors/position");
   if (positions != signedPositions(detectors)) return "its detectors differ from the run's";
   return "";
 }
@@ -71,8 +71,8 @@ TimeseriesWriter::TimeseriesWriter(h5::OpenFile file, const RunIdentity& identit
       rows_(verified.rows),
       checksum_(verified.checksum) {}
 
-TimeseriesWriter TimeseriesWriter::create(const std::string& path, const RunIdentity& identity,
-                                          std::uint64_t rowEvery, std::span<const std::uint64_t> detectors) {
+TimeseriesWriter TimeseriesWriter::create(const std::string& path, const RunIdentity& identity, std::uint64_t rowEvery,
+                                          std::span<const std::uint64_t> detectors) {
   h5::OpenFile file = h5::createSeries(path);
   writeIdentity(file, format::kTimeseries, identity);
   h5::writeAttribute(file, format::kTimeseriesEveryAttribute, rowEvery);
@@ -100,7 +100,9 @@ TimeseriesWriter TimeseriesWriter::continueAt(const std::string& path, const Run
   return TimeseriesWriter(std::move(file), identity, detectors.size(), verified);
 }
 
-void TimeseriesWriter::append(std::span<const FlowRow> rows) { pending_.insert(pending_.end(), rows.begin(), rows.end()); }
+void TimeseriesWriter::append(std::span<const FlowRow> rows) {
+  pending_.insert(pending_.end(), rows.begin(), rows.end());
+}
 
 void TimeseriesWriter::flush() {
   const std::uint64_t rows = pending_.size();
@@ -121,7 +123,8 @@ void TimeseriesWriter::flush() {
   h5::appendRows<double>(columns_[kMeanVelocity], rows, velocities);
   h5::appendRows<std::int64_t>(columns_[kCounts], rows, counts);
   h5::appendRows<std::int64_t>(columns_[kStep], rows, steps);
-  for (std::size_t c = 0; c < columns_.size(); ++c) h5::flush(columns_[c], "/" + columnNames()[c] + " of " + file_.path);
+  for (std::size_t c = 0; c < columns_.size(); ++c)
+    h5::flush(columns_[c], "/" + columnNames()[c] + " of " + file_.path);
   h5::flush(file_);
   rows_ += rows;
   checksum_ = checksum;
@@ -185,8 +188,8 @@ PrefixCheck checkTimeseriesPrefixes(const std::string& path, std::uint64_t rowEv
       const std::vector<std::uint64_t> shape = h5::extent(columns[c]);
       const bool matrix = c == kCounts;
       if (shape.size() != (matrix ? 2u : 1u) || (matrix && shape[1] != detectors.size()) || shape[0] < rows) {
-        failed.problem = path + ": damaged: /" + columnNames()[c] + " does not hold the " + std::to_string(rows) +
-                         " rows of /step";
+        failed.problem =
+            path + ": damaged: /" + columnNames()[c] + " does not hold the " + std::to_string(rows) + " rows of /step";
         return failed;
       }
     }

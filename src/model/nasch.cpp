@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "convoy/model/braking.hpp"
 #include "convoy/core/packed_road.hpp"
 #include "convoy/core/random.hpp"
+#include "convoy/model/braking.hpp"
 
 namespace convoy::nasch {
 namespace {
@@ -27,15 +27,15 @@ constexpr std::uint64_t kBlockWords = 256;  // words per block: the block's temp
 struct BlockInput {
   const std::uint64_t* occupancy = nullptr;
   std::array<const std::uint64_t*, kMaxPlanes> planes{};
-  std::uint64_t firstGlobalWord = 0;           // global word of j = 0 (for the braking numbers)
+  std::uint64_t firstGlobalWord = 0;            // global word of j = 0 (for the braking numbers)
   const std::uint64_t* presetBrakes = nullptr;  // braking masks of j < presetCount (halo words off the grid)
   std::uint64_t presetCount = 0;
 };
 struct BlockOutput {
   std::uint64_t* occupancy = nullptr;  // output word s0
   std::array<std::uint64_t*, kMaxPlanes> planes{};
-  std::uint64_t words = 0;                // n
-  std::uint64_t lastMask = kAllOnes;      // valid cells of the block's last word (the ring's last word)
+  std::uint64_t words = 0;            // n
+  std::uint64_t lastMask = kAllOnes;  // valid cells of the block's last word (the ring's last word)
 };
 
 // The cars whose velocity is at least d (d >= 1), from the binary planes: a bit-sliced comparison with
@@ -70,7 +70,8 @@ inline void fillBrakes(const BlockInput& in, std::uint64_t count, std::uint64_t 
   constexpr int kFewDraws = 4;
   const int draws = braking::randomWords(threshold);
   if (threshold >= braking::kAlways || draws > kFewDraws) {
-    for (std::uint64_t j = 0; j < count; ++j) brakes[j] = braking::wordMask(key, in.firstGlobalWord + j, threshold, in.occupancy[j]);
+    for (std::uint64_t j = 0; j < count; ++j)
+      brakes[j] = braking::wordMask(key, in.firstGlobalWord + j, threshold, in.occupancy[j]);
   } else {
     std::uint64_t equal[kBlockWords + 1];
     for (std::uint64_t j = 0; j < count; ++j) {
@@ -97,8 +98,9 @@ inline void fillBrakes(const BlockInput& in, std::uint64_t count, std::uint64_t 
 // move exactly v cells. Velocities in unary ("thermometer") form: bit c of level[d] says "this car's
 // velocity >= d"; then every rule is one word operation per d.
 template <unsigned V>
-inline void newVelocitiesFast(const std::uint64_t* occupancy, const std::array<const std::uint64_t*, kMaxPlanes>& planes,
-                              std::uint64_t j, std::uint64_t brakes, std::uint64_t (*moving)[kBlockWords + 1]) {
+inline void newVelocitiesFast(const std::uint64_t* occupancy,
+                              const std::array<const std::uint64_t*, kMaxPlanes>& planes, std::uint64_t j,
+                              std::uint64_t brakes, std::uint64_t (*moving)[kBlockWords + 1]) {
   constexpr unsigned kPlanes = velocityPlanes(V);
   const std::uint64_t cars = occupancy[j];
   const std::uint64_t carsNext = occupancy[j + 1];
@@ -107,7 +109,7 @@ inline void newVelocitiesFast(const std::uint64_t* occupancy, const std::array<c
   for (unsigned b = 0; b < kPlanes; ++b) velocity[b] = planes[b][j];
 
   // Every loop over d or v is unrolled, so that the loop over words around this function vectorises.
-  std::uint64_t level[V + 2];  // level[d]: velocity >= d after the rule in hand
+  std::uint64_t level[V + 2];      // level[d]: velocity >= d after the rule in hand
   std::uint64_t clear = kAllOnes;  // cells c+1 .. c+d all empty
 #pragma GCC unroll 16
   for (unsigned d = 1; d <= V; ++d) {
@@ -206,17 +208,18 @@ std::uint64_t stepBlockCars(const BlockInput& in, const BlockOutput& out, std::u
       if (cell + vmax < firstOut) continue;  // behind the block and too far back to reach it
       unsigned v = 0;
       for (unsigned b = 0; b < planeCount; ++b) v |= static_cast<unsigned>((in.planes[b][j] >> bit) & 1U) << b;
-      v = std::min(v + 1, vmax);                                   // 1. accelerate
-      for (std::uint64_t ahead = 0; ahead < v; ahead += 64) {      // 2. keep to the gap
+      v = std::min(v + 1, vmax);                               // 1. accelerate
+      for (std::uint64_t ahead = 0; ahead < v; ahead += 64) {  // 2. keep to the gap
         const std::uint64_t occupied = cellsFrom(cell + 1 + ahead);
         if (occupied != 0) {
-          v = static_cast<unsigned>(std::min<std::uint64_t>(v, ahead + static_cast<std::uint64_t>(std::countr_zero(occupied))));
+          v = static_cast<unsigned>(
+              std::min<std::uint64_t>(v, ahead + static_cast<std::uint64_t>(std::countr_zero(occupied))));
           break;
         }
       }
-      if (v > 0 && ((brakes >> bit) & 1U)) --v;                    // 3. brake at random
+      if (v > 0 && ((brakes >> bit) & 1U)) --v;  // 3. brake at random
       if (j >= H) distance += v;
-      const std::uint64_t target = cell + v;                        // 4. move
+      const std::uint64_t target = cell + v;                           // 4. move
       if (target < firstOut || target >= firstOut + 64 * n) continue;  // another block's
       const std::uint64_t o = target - firstOut;
       const std::uint64_t mask = std::uint64_t{1} << (o % 64);
@@ -270,8 +273,9 @@ class Extended {
     if (used_ == 0) return s - words_ < halo_ ? at(right_, layer, static_cast<std::uint64_t>(s - words_)) : 0;
     // The halo's cells start at bit `used_` of the segment's last word.
     const std::int64_t m = s - (words_ - 1);  // 0: the last word
-    const std::uint64_t low = m == 0 ? at(old_, layer, static_cast<std::uint64_t>(s)) & packed::lastWordMask(used_)
-                                     : (m - 1 < halo_ ? at(right_, layer, static_cast<std::uint64_t>(m - 1)) >> (64 - used_) : 0);
+    const std::uint64_t low =
+        m == 0 ? at(old_, layer, static_cast<std::uint64_t>(s)) & packed::lastWordMask(used_)
+               : (m - 1 < halo_ ? at(right_, layer, static_cast<std::uint64_t>(m - 1)) >> (64 - used_) : 0);
     const std::uint64_t high = m < halo_ ? at(right_, layer, static_cast<std::uint64_t>(m)) << used_ : 0;
     return low | high;
   }
@@ -311,7 +315,8 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Segm
     for (std::uint64_t k = 0; k < H; ++k) {
       std::uint64_t mask = 0;
       for (unsigned bit = 0; bit < 64; ++bit) {
-        const std::int64_t raw = static_cast<std::int64_t>(segment.firstCell() + 64 * k + bit) - static_cast<std::int64_t>(64 * H);
+        const std::int64_t raw =
+            static_cast<std::int64_t>(segment.firstCell() + 64 * k + bit) - static_cast<std::int64_t>(64 * H);
         const auto cell = static_cast<std::uint64_t>(((raw % roadCells) + roadCells) % roadCells);
         if (cell / 64 != cachedWord) {
           cachedWord = cell / 64;
@@ -421,7 +426,8 @@ Road edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edg
   const std::uint64_t H = haloWords(vmax);
   const std::uint64_t words = segment.words();
   Road halo(H, planes);
-  const std::int64_t first = edge == Edge::First ? 0 : static_cast<std::int64_t>(cells) - static_cast<std::int64_t>(64 * H);
+  const std::int64_t first =
+      edge == Edge::First ? 0 : static_cast<std::int64_t>(cells) - static_cast<std::int64_t>(64 * H);
   for (std::uint64_t k = 0; k < H; ++k) {
     const std::int64_t start = first + static_cast<std::int64_t>(64 * k);
     halo.occupancy[k] = bitsAt(segment.occupancy, cells, start);
@@ -447,8 +453,7 @@ Halos ringHalos(ConstLayers ring, const Segment& segment, unsigned vmax) {
   return halos;
 }
 
-std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old,
-                       Layers next) {
+std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old, Layers next) {
   const Segment segment{roadCells, 0, packed::wordsFor(roadCells)};
   const Halos halos = ringHalos(old, segment, model.vmax);
   return stepSegment(model, step, segment, old, halos.left.view(), halos.right.view(), next);

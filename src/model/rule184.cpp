@@ -126,8 +126,8 @@ __attribute__((target("avx2"))) std::uint64_t stepWordsAvx2(const std::uint64_t*
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 __attribute__((target("avx512f,avx512vpopcntdq"))) std::uint64_t stepWordsAvx512(const std::uint64_t* in,
-                                                                                std::uint64_t* out,
-                                                                                std::uint64_t words) {
+                                                                                 std::uint64_t* out,
+                                                                                 std::uint64_t words) {
   __m512i total = _mm512_setzero_si512();
   std::uint64_t i = 0;
   for (; i + 8 <= words; i += 8) {

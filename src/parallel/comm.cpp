@@ -74,7 +74,8 @@ int Comm::ranksOnThisNode() const {
 
 namespace {
 int countOf(std::size_t n) {
-  if (n > static_cast<std::size_t>(INT_MAX)) throw RuntimeError("MPI message of " + std::to_string(n) + " elements is too long");
+  if (n > static_cast<std::size_t>(INT_MAX))
+    throw RuntimeError("MPI message of " + std::to_string(n) + " elements is too long");
   return static_cast<int>(n);
 }
 }  // namespace
@@ -220,14 +221,14 @@ PendingExchange Comm::startExchange(int left, int right, std::span<const std::ui
                                     std::span<std::uint64_t> fromRight) const {
   PendingExchange pending;
   std::array<MPI_Request, 4>& requests = pending.requests_;
-  CONVOY_MPI_CHECK(MPI_Irecv(fromLeft.data(), countOf(fromLeft.size()), MPI_UINT64_T, left, kRightward, comm_,
-                             &requests[0]));
-  CONVOY_MPI_CHECK(MPI_Irecv(fromRight.data(), countOf(fromRight.size()), MPI_UINT64_T, right, kLeftward, comm_,
-                             &requests[1]));
-  CONVOY_MPI_CHECK(MPI_Isend(toRight.data(), countOf(toRight.size()), MPI_UINT64_T, right, kRightward, comm_,
-                             &requests[2]));
-  CONVOY_MPI_CHECK(MPI_Isend(toLeft.data(), countOf(toLeft.size()), MPI_UINT64_T, left, kLeftward, comm_,
-                             &requests[3]));
+  CONVOY_MPI_CHECK(
+      MPI_Irecv(fromLeft.data(), countOf(fromLeft.size()), MPI_UINT64_T, left, kRightward, comm_, &requests[0]));
+  CONVOY_MPI_CHECK(
+      MPI_Irecv(fromRight.data(), countOf(fromRight.size()), MPI_UINT64_T, right, kLeftward, comm_, &requests[1]));
+  CONVOY_MPI_CHECK(
+      MPI_Isend(toRight.data(), countOf(toRight.size()), MPI_UINT64_T, right, kRightward, comm_, &requests[2]));
+  CONVOY_MPI_CHECK(
+      MPI_Isend(toLeft.data(), countOf(toLeft.size()), MPI_UINT64_T, left, kLeftward, comm_, &requests[3]));
   return pending;
 }
 
@@ -237,9 +238,8 @@ void Comm::exchangeWithNeighbours(int left, int right, std::span<const std::uint
   CONVOY_MPI_CHECK(MPI_Sendrecv(toRight.data(), countOf(toRight.size()), MPI_UINT64_T, right, kRightward,
                                 fromLeft.data(), countOf(fromLeft.size()), MPI_UINT64_T, left, kRightward, comm_,
                                 MPI_STATUS_IGNORE));
-  CONVOY_MPI_CHECK(MPI_Sendrecv(toLeft.data(), countOf(toLeft.size()), MPI_UINT64_T, left, kLeftward,
-                                fromRight.data(), countOf(fromRight.size()), MPI_UINT64_T, right, kLeftward, comm_,
-                                MPI_STATUS_IGNORE));
+  CONVOY_MPI_CHECK(MPI_Sendrecv(toLeft.data(), countOf(toLeft.size()), MPI_UINT64_T, left, kLeftward, fromRight.data(),
+                                countOf(fromRight.size()), MPI_UINT64_T, right, kLeftward, comm_, MPI_STATUS_IGNORE));
 }
 
 }  // namespace convoy

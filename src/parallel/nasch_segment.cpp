@@ -4,10 +4,10 @@
 #include <array>
 #include <cassert>
 
-#include "convoy/model/braking.hpp"
 #include "convoy/core/digest.hpp"
 #include "convoy/core/error.hpp"
 #include "convoy/core/packed_road.hpp"
+#include "convoy/model/braking.hpp"
 
 namespace convoy {
 namespace {
@@ -19,7 +19,8 @@ nasch::ConstLayers haloView(std::span<const std::uint64_t> message, std::uint64_
 
 void packEdge(const nasch::Road& edge, std::vector<std::uint64_t>& message) {
   std::copy(edge.occupancy.begin(), edge.occupancy.end(), message.begin());
-  std::copy(edge.velocity.begin(), edge.velocity.end(), message.begin() + static_cast<std::ptrdiff_t>(edge.occupancy.size()));
+  std::copy(edge.velocity.begin(), edge.velocity.end(),
+            message.begin() + static_cast<std::ptrdiff_t>(edge.occupancy.size()));
 }
 
 // Words [first, first + to.words) of every layer of `from` into `to` (a deep-halo message has the
@@ -131,7 +132,8 @@ void NaschSegment::advance(std::uint64_t firstStep, std::uint64_t steps, std::sp
   for (std::uint64_t j = 0; j < steps; ++j) {
     distances[j] = step(firstStep + j);
     std::swap(current_, next_);
-    for (std::size_t k = 0; k < detectors.size(); ++k) arrivals[j * detectors.size() + k] += passed(detectors[k].offset);
+    for (std::size_t k = 0; k < detectors.size(); ++k)
+      arrivals[j * detectors.size() + k] += passed(detectors[k].offset);
   }
 }
 
@@ -141,7 +143,8 @@ void NaschSegment::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std
   const std::uint64_t depth = deepWords_;
   const std::uint64_t words = segment_.words;
   const auto asRoad = [depth](std::vector<std::uint64_t>& message) {
-    return nasch::Layers{std::span<std::uint64_t>(message).first(depth), std::span<std::uint64_t>(message).subspan(depth)};
+    return nasch::Layers{std::span<std::uint64_t>(message).first(depth),
+                         std::span<std::uint64_t>(message).subspan(depth)};
   };
   const auto asConstRoad = [depth](const std::vector<std::uint64_t>& message) {
     return nasch::ConstLayers{std::span<const std::uint64_t>(message).first(depth),
@@ -172,7 +175,8 @@ void NaschSegment::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std
     std::swap(current_, next_);
     std::swap(left_, nextLeft_);
     std::swap(right_, nextRight_);
-    for (std::size_t k = 0; k < detectors.size(); ++k) arrivals[j * detectors.size() + k] += passed(detectors[k].offset);
+    for (std::size_t k = 0; k < detectors.size(); ++k)
+      arrivals[j * detectors.size() + k] += passed(detectors[k].offset);
   }
 }
 

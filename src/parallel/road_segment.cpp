@@ -29,9 +29,9 @@ RoadSegment::RoadSegment(const Comm& comm, const Decomposition& decomposition, R
       range_(decomposition.range(comm.rank())),
       options_(options),
       // A neighbour must own every cell of the halo it sends: a rank's halo comes from one rank only.
-      haloCells_(std::max<std::uint64_t>(
-          1, std::min(std::max<std::uint64_t>(options.haloWords, 1) * packed::kCellsPerWord,
-                      decomposition.fewestCells()))),
+      haloCells_(
+          std::max<std::uint64_t>(1, std::min(std::max<std::uint64_t>(options.haloWords, 1) * packed::kCellsPerWord,
+                                              decomposition.fewestCells()))),
       current_(packed::wordsFor(range_.cells()), 0),
       next_(current_.size(), 0),
       toLeft_(packed::wordsFor(haloCells_)),
@@ -39,8 +39,8 @@ RoadSegment::RoadSegment(const Comm& comm, const Decomposition& decomposition, R
       fromLeft_(toLeft_.size()),
       fromRight_(toLeft_.size()) {}
 
-void RoadSegment::advance(std::uint64_t steps, std::span<const LocalDetector> detectors,
-                          std::span<std::uint64_t> moves, std::span<std::uint64_t> arrivals) {
+void RoadSegment::advance(std::uint64_t steps, std::span<const LocalDetector> detectors, std::span<std::uint64_t> moves,
+                          std::span<std::uint64_t> arrivals) {
   assert(steps <= haloCells_ && moves.size() >= steps && arrivals.size() >= steps * detectors.size());
   std::fill(moves.begin(), moves.begin() + static_cast<std::ptrdiff_t>(steps), 0);
   if (range_.empty() || steps == 0) return;
@@ -48,9 +48,8 @@ void RoadSegment::advance(std::uint64_t steps, std::span<const LocalDetector> de
   copyCells(current_, 0, haloCells_, toLeft_);
   copyCells(current_, cells - haloCells_, haloCells_, toRight_);
   const int rank = comm_.rank();
-  PendingExchange pending = comm_.startExchange(decomposition_.leftNeighbour(rank),
-                                                decomposition_.rightNeighbour(rank), toLeft_, toRight_, fromLeft_,
-                                                fromRight_);
+  PendingExchange pending = comm_.startExchange(decomposition_.leftNeighbour(rank), decomposition_.rightNeighbour(rank),
+                                                toLeft_, toRight_, fromLeft_, fromRight_);
   probes_.clear();
   for (const LocalDetector& detector : detectors) probes_.push_back(detector.offset);
   rule184::Advance plan;

@@ -74,10 +74,11 @@ class Watchdog {
   }
 
   [[noreturn]] static void endJob(const Section& section, double idle) {
-    spdlog::critical("{} made no progress for {:.0f} s (output.io_timeout_minutes): the file system does not "
-                     "answer. Ending the job (exit status 1) rather than waiting until the allocation runs out; "
-                     "run the same command again to continue from the newest checkpoint once it answers",
-                     section.what, idle);
+    spdlog::critical(
+        "{} made no progress for {:.0f} s (output.io_timeout_minutes): the file system does not "
+        "answer. Ending the job (exit status 1) rather than waiting until the allocation runs out; "
+        "run the same command again to continue from the newest checkpoint once it answers",
+        section.what, idle);
     for (const std::string& path : section.debris) {
       std::error_code error;
       std::filesystem::remove(path, error);

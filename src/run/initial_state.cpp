@@ -10,8 +10,8 @@
 #include "convoy/core/decomposition.hpp"
 #include "convoy/core/error.hpp"
 #include "convoy/core/packed_road.hpp"
-#include "convoy/io/road_file.hpp"
 #include "convoy/io/format.hpp"
+#include "convoy/io/road_file.hpp"
 #include "convoy/model/initial_road.hpp"
 
 namespace convoy {
@@ -51,11 +51,13 @@ void requireMemoryForRoad(const Comm& comm, const Config& config, int plannedRan
   const int ranks = plannedRanks > 0 ? plannedRanks : comm.size();
   const std::uint64_t need = roadBytesPerRank(config, ranks);
   const long cores = std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN));
-  const std::uint64_t perRank = plannedRanks > 0 ? memInfo("MemTotal") / static_cast<std::uint64_t>(cores)
-                                                 : memInfo("MemAvailable") / static_cast<std::uint64_t>(comm.ranksOnThisNode());
+  const std::uint64_t perRank = plannedRanks > 0
+                                    ? memInfo("MemTotal") / static_cast<std::uint64_t>(cores)
+                                    : memInfo("MemAvailable") / static_cast<std::uint64_t>(comm.ranksOnThisNode());
   if (perRank == 0 || need <= perRank) return;
   const double total = static_cast<double>(need - kFixedBytes) * ranks;
-  const auto enough = static_cast<long long>(std::ceil(total / static_cast<double>(perRank - std::min(perRank, kFixedBytes / 2))));
+  const auto enough =
+      static_cast<long long>(std::ceil(total / static_cast<double>(perRank - std::min(perRank, kFixedBytes / 2))));
   throw InputError(fmt::format(
       "road.cells = {}: the road needs {} of memory per rank on {} rank{} (two copies of its bits{}), but there "
       "is {} for each rank here ({}); run on at least {} ranks of this size, or a shorter road",

@@ -22,8 +22,10 @@ void refuseDifferentPhysics(const Config& config) {
   try {
     earlier = parseConfig(existing.string(), readConfigText(existing.string()), {}).config;
   } catch (const InputError& problem) {
-    throw InputError(config.output.directory + " holds a config.yaml that convoy cannot read, so it may belong to "
-                     "another run; choose another output.directory. The problem: " + problem.what());
+    throw InputError(config.output.directory +
+                     " holds a config.yaml that convoy cannot read, so it may belong to "
+                     "another run; choose another output.directory. The problem: " +
+                     problem.what());
   }
   const auto differences = physicsDifferences(config, earlier);
   if (differences.empty()) return;

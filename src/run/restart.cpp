@@ -29,8 +29,11 @@ void requireSameRun(const Config& config, const io::FoundCheckpoint& checkpoint)
   if (differences.empty()) return;
   std::string list;
   for (const auto& difference : differences) list += (list.empty() ? "" : ", ") + difference;
-  throw InputError(checkpoint.path + " holds a run of different physics or time-series layout (this config vs "
-                   "the checkpoint's: " + list + "); nothing was changed. Continue with the same values, or "
+  throw InputError(checkpoint.path +
+                   " holds a run of different physics or time-series layout (this config vs "
+                   "the checkpoint's: " +
+                   list +
+                   "); nothing was changed. Continue with the same values, or "
                    "choose another output.directory, or --output DIR");
 }
 
@@ -47,8 +50,8 @@ std::string checkSeries(const Comm& comm, const Config& config, const io::FoundC
   const std::string step = std::to_string(checkpoint.state.step);
   if (comm.isRoot()) {
     const std::string timeseries = (directory / io::format::kTimeseriesFile).string();
-    const io::PrefixCheck rows = io::checkTimeseriesPrefixes(timeseries, config.output.timeseriesEvery,
-                                                              config.output.detectors, {&checkpoint.state.timeseries, 1});
+    const io::PrefixCheck rows = io::checkTimeseriesPrefixes(
+        timeseries, config.output.timeseriesEvery, config.output.detectors, {&checkpoint.state.timeseries, 1});
     if (!rows.verified[0]) {
       problem = rows.problem + "; to continue from this checkpoint, restore a good copy of " + timeseries +
                 ", or start the run afresh in another output directory";
@@ -136,7 +139,8 @@ RestartPlan planRestart(const Comm& comm, const Config& config, const RestartReq
   for (std::string& path : checkpoints) path = comm.broadcast(path);
   if (checkpoints.empty()) return {};
   if (request.mode == RestartMode::Never) {
-    throw InputError(directory + "/checkpoints holds checkpoints of an earlier run, which --restart never would "
+    throw InputError(directory +
+                     "/checkpoints holds checkpoints of an earlier run, which --restart never would "
                      "overwrite; nothing was changed. Use --restart auto to continue it, or another output.directory");
   }
   std::vector<std::string> problems;

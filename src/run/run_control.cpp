@@ -33,8 +33,8 @@ RunControl::RunControl(const Comm& comm, const Config& config, Simulation& simul
       outputs_(outputs),
       secondsBeforeLoop_(comm.broadcast(secondsBeforeLoop)),
       newestCheckpoint_(std::move(newestCheckpoint)),
-      checkpointSeconds_(1.0 + 2.0 * static_cast<double>(packed::wordsFor(config.road.cells) * 8) /
-                                   kAssumedBytesPerSecond) {
+      checkpointSeconds_(1.0 +
+                         2.0 * static_cast<double>(packed::wordsFor(config.road.cells) * 8) / kAssumedBytesPerSecond) {
   simulation.setStopVote([this] {
     if (stop::launcherGone()) {
       // No launcher to end the job: its other ranks may be gone too, so no collective call is safe.
@@ -48,11 +48,12 @@ RunControl::RunControl(const Comm& comm, const Config& config, Simulation& simul
   // Meetings at every multiple of every_steps, where keepGoing writes the checkpoint.
   simulation.atEveryMultipleOf(config.checkpoint.everySteps, [](std::uint64_t) {});
   if (config.run.maxHours > 0) {
-    spdlog::info("wall-time budget {:.4g} h ({:.0f} s, {:.1f} s used before the first step): convoy stops with a "
-                 "checkpoint when less than {}x (time to the next meeting of the ranks + a checkpoint's time, "
-                 "now estimated {:.1f} s), and at least {:.0f} s, is left",
-                 config.run.maxHours, config.run.maxHours * 3600, secondsBeforeLoop_, kSafetyFactor,
-                 checkpointSeconds_, kMinimumMarginSeconds);
+    spdlog::info(
+        "wall-time budget {:.4g} h ({:.0f} s, {:.1f} s used before the first step): convoy stops with a "
+        "checkpoint when less than {}x (time to the next meeting of the ranks + a checkpoint's time, "
+        "now estimated {:.1f} s), and at least {:.0f} s, is left",
+        config.run.maxHours, config.run.maxHours * 3600, secondsBeforeLoop_, kSafetyFactor, checkpointSeconds_,
+        kMinimumMarginSeconds);
   }
 }
 
@@ -69,7 +70,7 @@ double RunControl::stopMargin(const SyncPoint& point) const {
 std::string RunControl::stopReason(const SyncPoint& point) const {
   if (point.stopVotes % stop::kStopFileVote != 0) {
     return "a stop signal" + (stop::requestedSignal() ? " (" + stop::signalName(stop::requestedSignal()) + ")"
-                                                        : std::string(" on another rank"));
+                                                      : std::string(" on another rank"));
   }
   if (point.stopVotes >= stop::kStopFileVote) return "a STOP file in " + config_.output.directory;
   if (config_.run.maxHours > 0) {
@@ -99,9 +100,10 @@ bool RunControl::checkpoint(const SyncPoint& point, bool periodic) {
     // Every rank fails alike: the checkpoint write shares its failures.
     if (!periodic) throw RuntimeError(std::string(error.what()) + "; " + whereToContinue(), ErrorScope::AllRanks);
     if (comm_.isRoot()) {
-      spdlog::warn("the checkpoint of step {} was not written ({}); the run goes on, and the next checkpoint tries "
-                   "again",
-                   point.step, error.what());
+      spdlog::warn(
+          "the checkpoint of step {} was not written ({}); the run goes on, and the next checkpoint tries "
+          "again",
+          point.step, error.what());
     }
     return false;
   }
@@ -130,9 +132,10 @@ bool RunControl::keepGoing(const SyncPoint& point) {
   if (reason.empty()) return true;
   if (point.stopVotes >= stop::kStopFileVote && comm_.isRoot()) stop::consumeStopFile(config_.output.directory);
   if (comm_.isRoot()) {
-    spdlog::warn("stopping at step {} of {} because of {}; the checkpoint is written: run the same command again to "
-                 "continue (exit status 75)",
-                 point.step, config_.run.steps, reason);
+    spdlog::warn(
+        "stopping at step {} of {} because of {}; the checkpoint is written: run the same command again to "
+        "continue (exit status 75)",
+        point.step, config_.run.steps, reason);
   }
   stoppedEarly_ = true;
   stopReason_ = reason;

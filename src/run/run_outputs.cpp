@@ -47,11 +47,11 @@ RunOutputs::RunOutputs(const Comm& comm, const Config& config, Simulation& simul
       }
     }
     const std::string path = (directory / io::format::kTimeseriesFile).string();
-    timeseries_.emplace(series.timeseries
-                            ? io::TimeseriesWriter::continueAt(path, identity_, config.output.timeseriesEvery,
-                                                               config.output.detectors, *series.timeseries)
-                            : io::TimeseriesWriter::create(path, identity_, config.output.timeseriesEvery,
-                                                           config.output.detectors));
+    timeseries_.emplace(
+        series.timeseries
+            ? io::TimeseriesWriter::continueAt(path, identity_, config.output.timeseriesEvery, config.output.detectors,
+                                               *series.timeseries)
+            : io::TimeseriesWriter::create(path, identity_, config.output.timeseriesEvery, config.output.detectors));
   });
   simulation.onFlowBlock([this](const FlowBlock& block) { onFlow(block); });
   if (config.output.spacetime.every > 0) spacetime_.emplace(comm, config, simulation, identity_, series);
@@ -68,7 +68,8 @@ void RunOutputs::snapshot(std::uint64_t step) {
   } catch (const RuntimeError& error) {
     // Every rank failed alike (the write shares its failures); the run goes on and the next
     // snapshot tries again.
-    if (comm_.isRoot()) spdlog::warn("the snapshot of step {} was not written ({}); the run goes on", step, error.what());
+    if (comm_.isRoot())
+      spdlog::warn("the snapshot of step {} was not written ({}); the run goes on", step, error.what());
   }
 }
 

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <limits>
 
-
 namespace convoy {
 namespace {
 
@@ -153,8 +152,8 @@ RunSummary Simulation::run() {
                    stepsPerSecond, stepsPerSecond * cells / 1e6,
                    duration(static_cast<double>(totalSteps - step) / stepsPerSecond), summary.lastMeanVelocity);
     }
-    stepsPerSync = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(stepsPerSecond * syncSeconds), 1,
-                                             mostStepsPerSync);
+    stepsPerSync =
+        std::clamp<std::uint64_t>(static_cast<std::uint64_t>(stepsPerSecond * syncSeconds), 1, mostStepsPerSync);
     if (keepGoing_) {
       const SyncPoint point{step,
                             elapsed,
@@ -169,10 +168,11 @@ RunSummary Simulation::run() {
 
   const std::uint64_t stepsRun = step - start_.step;
   const std::uint64_t exchanges = comm_.max(road_->exchanges());  // ranks that own nothing exchange none
-  spdlog::info("halo exchanges: up to {} steps per exchange, {} exchanges in {} steps, {:.4f} messages per step per rank "
-               "(one to each neighbour per exchange)",
-               road_->stepsPerExchange(), exchanges, stepsRun,
-               stepsRun > 0 ? 2.0 * static_cast<double>(exchanges) / static_cast<double>(stepsRun) : 0.0);
+  spdlog::info(
+      "halo exchanges: up to {} steps per exchange, {} exchanges in {} steps, {:.4f} messages per step per rank "
+      "(one to each neighbour per exchange)",
+      road_->stepsPerExchange(), exchanges, stepsRun,
+      stepsRun > 0 ? 2.0 * static_cast<double>(exchanges) / static_cast<double>(stepsRun) : 0.0);
   summary.lastStep = step;
   summary.stoppedEarly = step < totalSteps;
   summary.steps = step - start_.step;

@@ -56,8 +56,8 @@ SpacetimeRecorder::SpacetimeRecorder(const Comm& comm, const Config& config, Sim
       return;
     }
     if (series.moveSpacetimeAside) {
-      spdlog::warn("{} records another window; moved it to {} and began a new one at step {}", path, io::moveAside(path),
-                   startStep);
+      spdlog::warn("{} records another window; moved it to {} and began a new one at step {}", path,
+                   io::moveAside(path), startStep);
     }
     file_.emplace(SpacetimeFile::create(path, identity, window_));
   });
@@ -79,7 +79,8 @@ void SpacetimeRecorder::sample(std::uint64_t step) {
   const std::span<const std::uint64_t> words = simulation_.road().words();
   for (const WindowPiece& piece : pieces_) {
     for (std::uint64_t i = piece.cellOffset; i < piece.cellOffset + piece.count; ++i) {
-      sampledCells_.push_back(static_cast<std::uint8_t>((words[i / packed::kCellsPerWord] >> (i % packed::kCellsPerWord)) & 1));
+      sampledCells_.push_back(
+          static_cast<std::uint8_t>((words[i / packed::kCellsPerWord] >> (i % packed::kCellsPerWord)) & 1));
     }
   }
 }
@@ -98,7 +99,8 @@ void SpacetimeRecorder::gather() {
       for (std::uint64_t row = 0; row < rows; ++row) {
         auto from = part.begin() + static_cast<std::ptrdiff_t>(row * width);
         for (const WindowPiece& piece : pieces) {
-          std::copy_n(from, piece.count, occupancy.begin() + static_cast<std::ptrdiff_t>(row * window_.width + piece.column));
+          std::copy_n(from, piece.count,
+                      occupancy.begin() + static_cast<std::ptrdiff_t>(row * window_.width + piece.column));
           from += static_cast<std::ptrdiff_t>(piece.count);
         }
       }

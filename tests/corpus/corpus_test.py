@@ -111,7 +111,7 @@ def run_case(entry, ranks, convoy, flow, launcher, work, sources):
             with open(from_config, "w") as f:
                 f.write(FROM_CONFIGS[model].format(path=json.dumps(path), dataset=""))
             # Another program writing the file: h5py holds it open (and HDF5's lock on it) meanwhile.
-            holder = subprocess.Popen(["/usr/bin/python3", "-c",
+            holder = subprocess.Popen([sys.executable, "-c",
                                        "import h5py, sys, time\nf = h5py.File(sys.argv[1], 'r+')\nprint('open', flush=True)\n"
                                        "time.sleep(600)\n", path], stdout=subprocess.PIPE, text=True)
             if holder.stdout.readline().strip() != "open":
@@ -148,7 +148,7 @@ def run_case(entry, ranks, convoy, flow, launcher, work, sources):
             check(label, status == 0, f"exit status {status}:\n{text}")
             check(label, f"{entry['says']} is not valid" in text,
                   f"the damaged checkpoint {entry['says']} was not named as not valid:\n{text}")
-            same_status, same = run(["/usr/bin/python3", COMPARE, "compare",
+            same_status, same = run([sys.executable, COMPARE, "compare",
                                      os.path.join(sources, model), copy], work)
             check(label, same_status == 0, f"not identical to the straight run:\n{same}")
         else:
@@ -171,7 +171,7 @@ def main(argv):
             print(f"FAILED: the source run of {model} failed:\n{output}")
             return 1
     corpus = os.path.join(work, "corpus")
-    status, output = run(["/usr/bin/python3", os.path.join(HERE, "make_corpus.py"), sources, corpus], work)
+    status, output = run([sys.executable, os.path.join(HERE, "make_corpus.py"), sources, corpus], work)
     if status != 0:
         print(f"FAILED: make_corpus.py:\n{output}")
         return 1

@@ -1,4 +1,4 @@
-// Bad input (SPEC.md "Exit status" 2 and "Config"): every bad config or command line is refused with
+// Bad input (docs/cli.md "Exit status" 2, docs/config.md): every bad config or command line is refused with
 // exit status 2 and a message that names the key, where it is and what is wrong, and nothing is
 // written. Each case breaks one valid config in one way.
 #include <gtest/gtest.h>
@@ -16,20 +16,20 @@ namespace {
 // cases check that messages point at the right line and column.
 const std::string kValidConfig =
     "# a valid run; each case below breaks it in one way\n"  // 1
-    "road:\n"                                                 // 2
-    "  cells: 2048\n"                                         // 3
-    "  boundary: periodic\n"                                  // 4
-    "model:\n"                                                // 5
-    "  type: rule184\n"                                       // 6
-    "init:\n"                                                 // 7
-    "  density: 0.5\n"                                        // 8
-    "  seed: 5743\n"                                          // 9
-    "run:\n"                                                  // 10
-    "  steps: 10\n"                                           // 11
-    "output:\n"                                               // 12
-    "  directory: out\n"                                      // 13
-    "logging:\n"                                              // 14
-    "  level: info\n";                                        // 15
+    "road:\n"                                                // 2
+    "  cells: 2048\n"                                        // 3
+    "  boundary: periodic\n"                                 // 4
+    "model:\n"                                               // 5
+    "  type: rule184\n"                                      // 6
+    "init:\n"                                                // 7
+    "  density: 0.5\n"                                       // 8
+    "  seed: 5743\n"                                         // 9
+    "run:\n"                                                 // 10
+    "  steps: 10\n"                                          // 11
+    "output:\n"                                              // 12
+    "  directory: out\n"                                     // 13
+    "logging:\n"                                             // 14
+    "  level: info\n";                                       // 15
 
 // kValidConfig with the line `line` (without its newline) replaced by `replacement` (which may span
 // several lines, or be empty to delete the line).
@@ -74,7 +74,8 @@ std::vector<BadInputCase> badInputCases() {
                 {"config.yaml:12:1", "outptu", "did you mean 'output"}),
       badConfig("KeyInTheWrongSection", replaced("  cells: 2048", "  cells: 2048\n  density: 0.5"),
                 {"config.yaml:4:3", "road.density", "did you mean 'init.density'"}),
-      badConfig("UnknownKeyWithoutLikeness", appended("  zzzzzzzzzzzz: 1"), {"config.yaml:16:3", "logging.zzzzzzzzzzzz"}),
+      badConfig("UnknownKeyWithoutLikeness", appended("  zzzzzzzzzzzz: 1"),
+                {"config.yaml:16:3", "logging.zzzzzzzzzzzz"}),
 
       // Wrong types.
       badConfig("CellsNotANumber", replaced("  cells: 2048", "  cells: abc"),
@@ -140,7 +141,8 @@ std::vector<BadInputCase> badInputCases() {
       badConfig("SpacetimeWiderThanTheRoad",
                 replaced("  directory: out", "  directory: out\n  spacetime:\n    width: 3000\n    every: 1"),
                 {"config.yaml:15:12", "output.spacetime.width", "3000", "road.cells"}),
-      badConfig("SpacetimeWiderThanAPicture", replaced("  directory: out", "  directory: out\n  spacetime:\n    width: 2000000"),
+      badConfig("SpacetimeWiderThanAPicture",
+                replaced("  directory: out", "  directory: out\n  spacetime:\n    width: 2000000"),
                 {"config.yaml:15:12", "output.spacetime.width", "1048576"}),
 
       // Features this version does not have.
@@ -164,7 +166,8 @@ std::vector<BadInputCase> badInputCases() {
                 {"init.from", "road.h5", "no such file"}),
 
       // --set.
-      badCommandLine("SetWithoutEquals", {"run", "config.yaml", "--set", "road.cells"}, {"--set road.cells", "KEY=VALUE"}),
+      badCommandLine("SetWithoutEquals", {"run", "config.yaml", "--set", "road.cells"},
+                     {"--set road.cells", "KEY=VALUE"}),
       badCommandLine("SetWithoutKey", {"run", "config.yaml", "--set", "=5"}, {"--set =5", "KEY=VALUE"}),
       badCommandLine("SetUnknownKey", {"run", "config.yaml", "--set", "road.cels=4096"},
                      {"--set road.cels=4096", "road.cels", "did you mean 'road.cells'"}),
@@ -192,7 +195,8 @@ std::vector<BadInputCase> badInputCases() {
       // taken or written, saying what it needs and how many ranks would do.
       badCommandLine("RoadTooLargeForMemory", {"run", "config.yaml", "--set", "road.cells=1e15"},
                      {"road.cells = 1000000000000000", "per rank", "ranks"}),
-      badCommandLine("RoadTooLargeToValidate", {"validate", "config.yaml", "--set", "road.cells=1e15"},
+      badCommandLine("RoadTooLargeToValidate",
+                     {"validate", "config.yaml", "--set", "road.cells=1e15", "--ranks", "1000"},
                      {"road.cells = 1000000000000000", "per rank"}),
       badCommandLine("TwoConfigFiles", {"run", "config.yaml", "other.yaml"}, {"other.yaml"}),
       badCommandLine("NoSubcommand", {}, {"subcommand"}),
@@ -215,7 +219,8 @@ TEST_P(BadInput, ExitsTwoNamingTheProblemAndWritesNothing) {
   EXPECT_EQ(result.exitStatus, 2) << result.describe();
   EXPECT_FALSE(result.timedOut);
   for (const auto& fragment : badCase.fragments) {
-    EXPECT_NE(result.all().find(fragment), std::string::npos) << "missing '" << fragment << "' in\n" << result.describe();
+    EXPECT_NE(result.all().find(fragment), std::string::npos) << "missing '" << fragment << "' in\n"
+                                                              << result.describe();
   }
   EXPECT_NE(result.all().find("bad input"), std::string::npos) << result.describe();
   EXPECT_FALSE(std::filesystem::exists(work.path() / "out")) << "the output directory was created";
@@ -238,17 +243,17 @@ TEST(BadInputBaseline, TheUnbrokenConfigRunsAndWritesItsOutputDirectory) {
 TEST(BadInputReport, EveryProblemOfAFileIsReportedInOneRun) {
   const TemporaryDirectory work;
   writeFile(work.path() / "config.yaml",
-            "road:\n"                  // 1
-            "  cells: abc\n"           // 2
-            "init:\n"                  // 3
-            "  density: 1.5\n"         // 4
-            "run:\n"                   // 5
-            "  steps: 10\n"            // 6
-            "  stesp: 20\n"            // 7
-            "outptu:\n"                // 8
-            "  directory: out\n"       // 9
-            "logging:\n"               // 10
-            "  level: loud\n");        // 11
+            "road:\n"             // 1
+            "  cells: abc\n"      // 2
+            "init:\n"             // 3
+            "  density: 1.5\n"    // 4
+            "run:\n"              // 5
+            "  steps: 10\n"       // 6
+            "  stesp: 20\n"       // 7
+            "outptu:\n"           // 8
+            "  directory: out\n"  // 9
+            "logging:\n"          // 10
+            "  level: loud\n");   // 11
   const CommandResult result =
       runCommand(convoyCommand({"run", "config.yaml", "--set", "model.type=rule999"}), work.path());
   EXPECT_EQ(result.exitStatus, 2) << result.describe();
@@ -286,8 +291,8 @@ TEST(BadInputReport, ValidateOfABadConfigPrintsNoConfig) {
 TEST(BadInputMpi, ThreeRanksReportOnceExitTwoAndDoNotHang) {
   const TemporaryDirectory work;
   writeFile(work.path() / "config.yaml", replaced("  density: 0.5", "  density: 1.5"));
-  const CommandResult result = runCommand(mpiConvoyCommand(3, {"run", "config.yaml"}), work.path(),
-                                          std::chrono::seconds(60));
+  const CommandResult result =
+      runCommand(mpiConvoyCommand(3, {"run", "config.yaml"}), work.path(), std::chrono::seconds(60));
   ASSERT_FALSE(result.timedOut) << result.describe();
   EXPECT_EQ(result.exitStatus, 2) << result.describe();
   EXPECT_EQ(countOccurrences(result.all(), "config.yaml:8:12: init.density"), 1u) << result.describe();
@@ -298,9 +303,8 @@ TEST(BadInputMpi, ThreeRanksReportOnceExitTwoAndDoNotHang) {
 TEST(BadInputMpi, ThreeRanksRefuseABadSetOnce) {
   const TemporaryDirectory work;
   writeFile(work.path() / "config.yaml", kValidConfig);
-  const CommandResult result =
-      runCommand(mpiConvoyCommand(3, {"run", "config.yaml", "--set", "road.cels=4096"}), work.path(),
-                 std::chrono::seconds(60));
+  const CommandResult result = runCommand(mpiConvoyCommand(3, {"run", "config.yaml", "--set", "road.cels=4096"}),
+                                          work.path(), std::chrono::seconds(60));
   ASSERT_FALSE(result.timedOut) << result.describe();
   EXPECT_EQ(result.exitStatus, 2) << result.describe();
   EXPECT_EQ(linesFrom(result.all(), "road.cels").size(), 1u) << result.describe();
@@ -312,9 +316,8 @@ TEST(BadInputMpi, ThreeRanksRefuseABadSetOnce) {
 TEST(BadInputMpi, ThreeRanksRefuseAVmaxLongerThanARanksPartOfTheRoad) {
   const TemporaryDirectory work;
   writeFile(work.path() / "config.yaml", replaced("  type: rule184", "  type: nasch\n  vmax: 5"));
-  const CommandResult result =
-      runCommand(mpiConvoyCommand(3, {"run", "config.yaml", "--set", "road.cells=130"}), work.path(),
-                 std::chrono::seconds(60));
+  const CommandResult result = runCommand(mpiConvoyCommand(3, {"run", "config.yaml", "--set", "road.cells=130"}),
+                                          work.path(), std::chrono::seconds(60));
   ASSERT_FALSE(result.timedOut) << result.describe();
   EXPECT_EQ(result.exitStatus, 2) << result.describe();
   EXPECT_EQ(countOccurrences(result.all(), "model.vmax = 5 needs every rank to own at least 5 cells"), 1u)

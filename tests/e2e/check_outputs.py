@@ -2,7 +2,7 @@
 """Independent checks of convoy's HDF5 output with h5py and numpy (run by hdf5_output_test).
 
 The oracle is written from the documents alone, sharing no code with convoy: the road is decoded as
-SPEC.md / docs/output.md describe (cell i = bit i % 64 of uint64 word i // 64), the initial road and
+docs/output.md describes (cell i = bit i % 64 of uint64 word i // 64), the initial road and
 the digest are recomputed from docs/model.md (SplitMix64 counter-based generator, Zobrist digest),
 and rule 184 is stepped with numpy over the whole ring.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Checks spacetime.h5 of convoy runs from outside, with h5py and numpy and the documents alone
-(docs/output.md): run by spacetime_test with /usr/bin/python3.
+(docs/output.md): run by spacetime_test with the Python of the tests.
 
   check_spacetime.py check RUN_DIR STEPS
       RUN_DIR/spacetime.h5 of a run of STEPS steps from step 0: the attributes, /step = 0, E, 2E, ...

@@ -1,4 +1,4 @@
-// The command line of SPEC.md: --version, --help, validate (the resolved config), and run with its
+// The command line of docs/cli.md: --version, --help, validate (the resolved config), and run with its
 // output directory (config.yaml, run.log appended, --output, refusal of a run of other physics).
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -88,7 +88,7 @@ TEST_F(CliTest, ValidatePrintsEverySectionWithTheDefaultsAndWritesNothing) {
   EXPECT_EQ(resolved["run"]["steps"].as<std::string>(""), "20");
   EXPECT_EQ(resolved["output"]["directory"].as<std::string>(""), "out");
   EXPECT_EQ(resolved["logging"]["report_every"].as<std::string>(""), "5");
-  // The defaults of SPEC.md.
+  // The defaults of docs/config.md.
   EXPECT_EQ(resolved["road"]["boundary"].as<std::string>(""), "periodic");
   EXPECT_EQ(resolved["model"]["type"].as<std::string>(""), "rule184");
   EXPECT_EQ(resolved["init"]["seed"].as<std::string>(""), "5743");
@@ -106,9 +106,8 @@ TEST_F(CliTest, ValidatePrintsEverySectionWithTheDefaultsAndWritesNothing) {
 }
 
 TEST_F(CliTest, ValidateAppliesSet) {
-  const CommandResult result = convoy({"validate", "config.yaml", "--set", "road.cells=8192", "--set",
-                                       "init.seed=7", "--set", "output.directory=elsewhere", "--set",
-                                       "init.density=0.25"});
+  const CommandResult result = convoy({"validate", "config.yaml", "--set", "road.cells=8192", "--set", "init.seed=7",
+                                       "--set", "output.directory=elsewhere", "--set", "init.density=0.25"});
   ASSERT_EQ(result.exitStatus, 0) << result.describe();
   const YAML::Node resolved = YAML::Load(result.out);
   EXPECT_EQ(resolved["road"]["cells"].as<std::string>(""), "8192");
@@ -124,9 +123,22 @@ TEST_F(CliTest, TheLastSetOfAKeyWins) {
   EXPECT_EQ(YAML::Load(result.out)["run"]["steps"].as<std::string>(""), "40");
 }
 
+// A production road validated on a login node: too large for its memory, which is a warning (exit
+// 0), while --ranks N checks it for the job's N ranks (bad_input_test: refused when they are too few).
+TEST_F(CliTest, ValidateWithoutRanksOnlyWarnsOfARoadTooLargeForThisMachine) {
+  const CommandResult result = convoy({"validate", "config.yaml", "--set", "road.cells=1e15"});
+  ASSERT_EQ(result.exitStatus, 0) << result.describe();
+  EXPECT_NE(result.err.find("road.cells = 1000000000000000"), std::string::npos) << result.describe();
+  EXPECT_NE(result.err.find("--ranks N"), std::string::npos) << result.describe();
+  EXPECT_EQ(YAML::Load(result.out)["road"]["cells"].as<std::string>(""), "1000000000000000");
+  const CommandResult enough = convoy({"validate", "config.yaml", "--set", "road.cells=1e15", "--ranks", "1000000"});
+  ASSERT_EQ(enough.exitStatus, 0) << enough.describe();
+  EXPECT_EQ(enough.err.find("road.cells"), std::string::npos) << enough.describe();
+}
+
 TEST_F(CliTest, TheResolvedConfigValidatesAgainToTheSameText) {
-  const CommandResult first = convoy({"validate", "config.yaml", "--set", "init.density=0.123456789",
-                                      "--set", "init.seed=18446744073709551615", "--set", "road.cells=1e6"});
+  const CommandResult first = convoy({"validate", "config.yaml", "--set", "init.density=0.123456789", "--set",
+                                      "init.seed=18446744073709551615", "--set", "road.cells=1e6"});
   ASSERT_EQ(first.exitStatus, 0) << first.describe();
   writeFile(at("resolved.yaml"), first.out);
   const CommandResult second = convoy({"validate", "resolved.yaml"});
@@ -203,8 +215,7 @@ TEST_P(DifferentPhysics, IsRefusedNamingTheKeyAndNothingChanges) {
   EXPECT_EQ(result.exitStatus, 2) << result.describe();
   const std::string key = assignment.substr(0, assignment.find('='));
   // The refusal names the key, beyond any echo of the --set that changed it.
-  EXPECT_GT(countOccurrences(result.all(), key), countOccurrences(result.all(), "--set " + key))
-      << result.describe();
+  EXPECT_GT(countOccurrences(result.all(), key), countOccurrences(result.all(), "--set " + key)) << result.describe();
   EXPECT_EQ(readFile(at("out/config.yaml")), config) << "config.yaml was changed";
   EXPECT_EQ(readFile(at("out/run.log")), log) << "run.log was changed";
   EXPECT_EQ(files(), before);
@@ -223,8 +234,8 @@ TEST_F(CliTest, DifferentPhysicsIsRefusedUnderMpiWithoutHanging) {
   const std::string config = readFile(at("out/config.yaml"));
   const std::string log = readFile(at("out/run.log"));
 
-  const CommandResult result = runCommand(mpiConvoyCommand(2, {"run", "config.yaml", "--set", "init.seed=1"}),
-                                          at(""), std::chrono::seconds(60));
+  const CommandResult result =
+      runCommand(mpiConvoyCommand(2, {"run", "config.yaml", "--set", "init.seed=1"}), at(""), std::chrono::seconds(60));
   ASSERT_FALSE(result.timedOut) << result.describe();
   EXPECT_EQ(result.exitStatus, 2) << result.describe();
   EXPECT_EQ(linesFrom(result.all(), "different physics").size(), 1u) << result.describe();

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Helpers of the restart and fault-injection end-to-end tests (restart_support.cpp runs this with
-/usr/bin/python3, which has h5py and numpy).
+the Python of the tests, which has h5py and numpy).
 
   compare_runs.py compare REFERENCE CANDIDATE [--upto STEP]
       Compares the output directory CANDIDATE (a run that was stopped, killed and restarted) with

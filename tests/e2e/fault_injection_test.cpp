@@ -1,9 +1,8 @@
-// SPEC.md: "A checkpoint is written so that a crash at any moment leaves the previous checkpoint
-// valid ... On restart the time series is cut back to the checkpoint's step, so no row is lost or
-// doubled." Runs with frequent checkpoints are killed (SIGKILL to every rank and to mpiexec) at
-// random instants, some of them timed to fall while a checkpoint is being written, and restarted on
-// a random number of ranks, again and again, until they reach the end; each must then be identical to
-// a straight run of the same config, and no restart may ever have met a damaged checkpoint.
+// docs/output.md: a crash at any moment leaves the previous checkpoint valid, and on restart the
+// series files are cut back to the checkpoint's rows, so no row is lost or doubled. Runs with frequent checkpoints are
+// killed (SIGKILL to every rank and to mpiexec) at random instants, some of them timed to fall while a checkpoint is
+// being written, and restarted on a random number of ranks, again and again, until they reach the end; each must then
+// be identical to a straight run of the same config, and no restart may ever have met a damaged checkpoint.
 //
 // The instants come from a seeded generator; the seed is printed, and CONVOY_FAULT_SEED=<seed>
 // repeats a sequence. Both models are run: rule 184, and the Nagel-Schreckenberg model, whose
@@ -39,7 +38,8 @@ struct FaultCase {
   std::string extraConfig;
 };
 const FaultCase kRule184{"Rule184", "checkpoint:\n  every_steps: 6000\n  keep: 2\n"};
-const FaultCase kNasch{"Nasch", "checkpoint:\n  every_steps: 300\n  keep: 2\nmodel:\n  type: nasch\n  vmax: 5\n  p_brake: 0.25\n"};
+const FaultCase kNasch{
+    "Nasch", "checkpoint:\n  every_steps: 300\n  keep: 2\nmodel:\n  type: nasch\n  vmax: 5\n  p_brake: 0.25\n"};
 constexpr std::uint64_t kSnapshotEvery = 10000;
 constexpr int kKillsWanted = 30;
 
@@ -228,8 +228,8 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
         totals.midWriteKills += midWrite ? 1 : 0;
         totals.seriesKills += atSeriesWrite ? 1 : 0;
         history += "  " + std::to_string(ranks) + " ranks: killed " +
-                   (atCheckpoint    ? "at checkpoint write " + std::to_string(nthCheckpoint) + " + " +
-                                          std::to_string(intoWrite.count()) + " us"
+                   (atCheckpoint ? "at checkpoint write " + std::to_string(nthCheckpoint) + " + " +
+                                       std::to_string(intoWrite.count()) + " us"
                     : atSeriesWrite ? "at series write " + std::to_string(nthSeriesWrite) + " + " +
                                           std::to_string(intoFlush.count()) + " us"
                                     : "after " + std::to_string(delay.count() / 1000) + " ms") +
@@ -257,13 +257,14 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
         EXPECT_FALSE(entry.path().string().ends_with(".tmp")) << "left behind after the run finished: " << entry.path();
       }
     }
-    std::cout << "run " << runIndex << ": " << killsThisRun << " kills, then finished at step "
-              << finished.back().steps << "\n" << history;
+    std::cout << "run " << runIndex << ": " << killsThisRun << " kills, then finished at step " << finished.back().steps
+              << "\n"
+              << history;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << totals.kills << " kills (" << totals.midWriteKills << " during a checkpoint write, "
-            << totals.seriesKills << " during writes of the series) in " << totals.launches << " launches, "
-            << seconds << " s\n";
+            << totals.seriesKills << " during writes of the series) in " << totals.launches << " launches, " << seconds
+            << " s\n";
   EXPECT_GE(totals.kills, kKillsWanted);
   EXPECT_GE(totals.midWriteKills, kMidWriteKillsWanted);
   EXPECT_GE(totals.seriesKills, kSeriesKillsWanted);
@@ -290,7 +291,9 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, FaultInjection, ::testing::Values(kRule184, kNasch),
-                         [](const ::testing::TestParamInfo<FaultCase>& param) { return std::string(param.param.name); });
+                         [](const ::testing::TestParamInfo<FaultCase>& param) {
+                           return std::string(param.param.name);
+                         });
 
 }  // namespace
 }  // namespace convoy::e2e

@@ -1,4 +1,4 @@
-// The HDF5 files of `convoy run` (SPEC.md "Files in the output directory"), checked from outside as a
+// The HDF5 files of `convoy run` (docs/output.md), checked from outside as a
 // user would: runs under mpiexec at 1 to 4 ranks, whose snapshots and time series check_outputs.py
 // (h5py and numpy, an oracle written from the documents alone) decodes and recomputes, and which
 // must be identical across rank counts; h5dump and `convoy inspect` read every file; a run started
@@ -44,11 +44,12 @@ std::string referenceConfig() {
 std::string startConfig(const std::string& file, const std::string& dataset, const std::string& steps,
                         const std::string& outputLines, const std::string& roadLines = "") {
   return roadLines + "init:\n  from: " + file + "\n" + (dataset.empty() ? "" : "  dataset: " + dataset + "\n") +
-         "run:\n  steps: " + steps + "\noutput:\n  directory: out\n" + outputLines + "logging:\n  progress_seconds: 0\n";
+         "run:\n  steps: " + steps + "\noutput:\n  directory: out\n" + outputLines +
+         "logging:\n  progress_seconds: 0\n";
 }
 
 CommandResult checkOutputs(const std::vector<std::string>& arguments, const fs::path& workingDirectory) {
-  std::vector<std::string> argv{"/usr/bin/python3", (sourceDirectory() / "tests" / "e2e" / "check_outputs.py").string()};
+  std::vector<std::string> argv{CONVOY_PYTHON, (sourceDirectory() / "tests" / "e2e" / "check_outputs.py").string()};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   return runCommand(argv, workingDirectory, kRunTimeout);
 }
@@ -103,9 +104,9 @@ TEST(Hdf5Output, RunsOnOneToFourRanksWriteCorrectAndIdenticalFiles) {
   }
   for (std::size_t k = 1; k < digests.size(); ++k) EXPECT_EQ(digests[k], digests[0]) << "at " << k + 1 << " ranks";
 
-  std::vector<std::string> check{"runs",      "--cells", kCells,          "--density",      kDensity, "--seed",
-                                 kSeed,       "--steps", kSteps,          "--every",        kEvery,   "--snapshot-every",
-                                 kSnapshotEvery, "--bins", kBins,         "--detectors",    kDetectors};
+  std::vector<std::string> check{"runs",         "--cells", kCells, "--density",   kDensity,  "--seed",
+                                 kSeed,          "--steps", kSteps, "--every",     kEvery,    "--snapshot-every",
+                                 kSnapshotEvery, "--bins",  kBins,  "--detectors", kDetectors};
   check.insert(check.end(), directories.begin(), directories.end());
   const CommandResult checked = checkOutputs(check, work.path());
   EXPECT_EQ(checked.exitStatus, 0) << checked.describe();
@@ -158,8 +159,8 @@ TEST(Hdf5Output, InspectRecomputesTheDigestOfEverySnapshotAndSummarisesTheTimeSe
   }
   const CommandResult series = runCommand(convoyCommand({"inspect", "out/timeseries.h5"}), work.path());
   EXPECT_EQ(series.exitStatus, 0) << series.describe();
-  for (const char* fragment : {"kind: timeseries", "rows: 20", "timeseries_every: 10", "detectors: 4",
-                               "last row: step 200"}) {
+  for (const char* fragment :
+       {"kind: timeseries", "rows: 20", "timeseries_every: 10", "detectors: 4", "last row: step 200"}) {
     EXPECT_NE(series.out.find(fragment), std::string::npos) << "missing '" << fragment << "'\n" << series.describe();
   }
   EXPECT_EQ(listTree(work.path()), before) << "inspect wrote something";
@@ -183,8 +184,8 @@ TEST(Hdf5Output, ARunStartedFromASnapshotContinuesTheOriginalRun) {
     int ranks;
     std::string roadLines;
   };
-  for (const Continuation& c : {Continuation{100, 3, ""}, Continuation{50, 4, "road:\n  cells: 100003\n"},
-                                Continuation{150, 1, ""}}) {
+  for (const Continuation& c :
+       {Continuation{100, 3, ""}, Continuation{50, 4, "road:\n  cells: 100003\n"}, Continuation{150, 1, ""}}) {
     SCOPED_TRACE("from step " + std::to_string(c.from) + " on " + std::to_string(c.ranks) + " ranks");
     const std::string output = "from" + std::to_string(c.from);
     const std::string snapshot = (work.path() / "original" / "snapshots" / snapshotName(c.from)).string();
@@ -193,8 +194,8 @@ TEST(Hdf5Output, ARunStartedFromASnapshotContinuesTheOriginalRun) {
                           std::string("  timeseries_every: ") + kEvery + "\n  detectors: [" + kDetectors +
                               "]\n  snapshot_every: " + kSnapshotEvery + "\n  profile_bins: " + kBins + "\n",
                           c.roadLines));
-    const CommandResult continued = runCommand(
-        mpiConvoyCommand(c.ranks, {"run", output + ".yaml", "--output", output}), work.path(), kRunTimeout);
+    const CommandResult continued =
+        runCommand(mpiConvoyCommand(c.ranks, {"run", output + ".yaml", "--output", output}), work.path(), kRunTimeout);
     ASSERT_EQ(continued.exitStatus, 0) << continued.describe();
     EXPECT_EQ(loggedDigest(continued), loggedDigest(original)) << continued.describe();
     const CommandResult checked =
@@ -212,22 +213,21 @@ TEST(Hdf5Output, APlainUint8DatasetStartsARunFromItsRoad) {
     std::string named;    // init.dataset
     int ranks;
   };
-  for (const Start& start : {Start{"initial/cells", "initial/cells", 3}, Start{"road", "", 1},
-                             Start{"road", "/road", 4}}) {
+  for (const Start& start :
+       {Start{"initial/cells", "initial/cells", 3}, Start{"road", "", 1}, Start{"road", "/road", 4}}) {
     SCOPED_TRACE("dataset " + start.dataset + " on " + std::to_string(start.ranks) + " ranks");
     const TemporaryDirectory case_;
     const CommandResult made = checkOutputs(
         {"make-road", "start.h5", "--dataset", start.dataset, "--cells", "5003", "--density", "0.5", "--seed", "3"},
         case_.path());
     ASSERT_EQ(made.exitStatus, 0) << made.describe();
-    writeFile(case_.path() / "run.yaml",
-              startConfig("start.h5", start.named, "6", "  timeseries_every: 1\n  snapshot_every: 1\n  profile_bins: 50\n"));
-    const CommandResult run =
-        runCommand(mpiConvoyCommand(start.ranks, {"run", "run.yaml"}), case_.path(), kRunTimeout);
+    writeFile(
+        case_.path() / "run.yaml",
+        startConfig("start.h5", start.named, "6", "  timeseries_every: 1\n  snapshot_every: 1\n  profile_bins: 50\n"));
+    const CommandResult run = runCommand(mpiConvoyCommand(start.ranks, {"run", "run.yaml"}), case_.path(), kRunTimeout);
     ASSERT_EQ(run.exitStatus, 0) << run.describe();
-    const CommandResult checked =
-        checkOutputs({"started", "start.h5", "--dataset", start.dataset, "--steps", "6", "--bins", "50", "out"},
-                     case_.path());
+    const CommandResult checked = checkOutputs(
+        {"started", "start.h5", "--dataset", start.dataset, "--steps", "6", "--bins", "50", "out"}, case_.path());
     EXPECT_EQ(checked.exitStatus, 0) << checked.describe();
   }
 }
@@ -323,7 +323,12 @@ std::vector<BadStart> badStarts() {
       {"SnapshotPaddingBitsSet", "padding.h5", "", "", 1, {"\"road\"", "damaged"}},
       {"SnapshotPaddingBitsSetOnThreeRanks", "padding.h5", "", "", 3, {"\"road\"", "damaged"}},
       {"RoadCellsDisagreeWithTheFile", "plain.h5", "", "road:\n  cells: 999\n", 1, {"road.cells", "999", "1000"}},
-      {"RoadCellsDisagreeWithASnapshot", "snapshot.h5", "", "road:\n  cells: 1001\n", 2, {"road.cells", "1001", "1000"}},
+      {"RoadCellsDisagreeWithASnapshot",
+       "snapshot.h5",
+       "",
+       "road:\n  cells: 1001\n",
+       2,
+       {"road.cells", "1001", "1000"}},
   };
 }
 

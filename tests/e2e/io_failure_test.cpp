@@ -29,13 +29,13 @@ enum class Expect { GoesOn, FailsNamingNewestCheckpoint };
 
 struct FailureCase {
   const char* name;
-  const char* op;          // the shim's CONVOY_FAULT_OP
-  const char* path;        // text of the path whose calls fail
-  bool onLastRank;         // the last rank (collective calls), else rank 0 (rank 0's own calls)
-  long at;                 // the first matching call that fails
-  int error;               // errno
+  const char* op;    // the shim's CONVOY_FAULT_OP
+  const char* path;  // text of the path whose calls fail
+  bool onLastRank;   // the last rank (collective calls), else rank 0 (rank 0's own calls)
+  long at;           // the first matching call that fails
+  int error;         // errno
   Expect expect;
-  const char* message;     // what the log must say
+  const char* message;  // what the log must say
   int ranks;
 };
 
@@ -72,8 +72,7 @@ const FailureCase kCases[] = {
      "snapshot of step 10000", 3},
     {"TimeseriesWrite", "write", "timeseries.h5", false, 40, ENOSPC, Expect::FailsNamingNewestCheckpoint,
      "timeseries.h5", 4},
-    {"SpacetimeWrite", "write", "spacetime.h5", false, 10, EIO, Expect::FailsNamingNewestCheckpoint, "spacetime.h5",
-     2},
+    {"SpacetimeWrite", "write", "spacetime.h5", false, 10, EIO, Expect::FailsNamingNewestCheckpoint, "spacetime.h5", 2},
 };
 
 class IoFailure : public ::testing::TestWithParam<FailureCase> {
@@ -128,22 +127,23 @@ TEST_P(IoFailure, NeverHangsFollowsThePolicyAndFinishesIdenticalAfterwards) {
                                << "): this case tests nothing\n"
                                << failed.describe();
   EXPECT_NE(failed.all().find(failure.message), std::string::npos)
-      << "the log does not say '" << failure.message << "':\n" << failed.describe();
+      << "the log does not say '" << failure.message << "':\n"
+      << failed.describe();
   expectNoDebris(output);
 
   if (failure.expect == Expect::GoesOn) {
     // A file whose close failed cannot be cleaned up by HDF5 1.10 at MPI_Finalize: convoy then ends
     // without it, and mpiexec reports 1 for ranks that end so; run.status holds convoy's own status.
     const bool closeFailed = std::string(failure.op) == "close";
-    EXPECT_TRUE(failed.exitStatus == 0 || (closeFailed && failed.exitStatus == 1))
-        << "the run should have gone on:\n" << failed.describe();
+    EXPECT_TRUE(failed.exitStatus == 0 || (closeFailed && failed.exitStatus == 1)) << "the run should have gone on:\n"
+                                                                                   << failed.describe();
     EXPECT_EQ(readFile(output / "run.status").substr(0, 2), "0 ") << readFile(output / "run.status");
     EXPECT_NE(failed.all().find("the run goes on"), std::string::npos) << failed.describe();
   } else {
     EXPECT_EQ(failed.exitStatus, 1) << failed.describe();
     const std::uint64_t newest = std::string(failure.path).find("checkpoint_000000012000") == 0 ? 8000
-                                 : checkpointSteps(output).empty()                             ? 0
-                                                                                               : checkpointSteps(output).back();
+                                 : checkpointSteps(output).empty()                              ? 0
+                                                                   : checkpointSteps(output).back();
     if (newest > 0) {
       EXPECT_NE(failed.all().find("the newest intact checkpoint is " + checkpointPath(output, newest).string()),
                 std::string::npos)
@@ -158,8 +158,7 @@ TEST_P(IoFailure, NeverHangsFollowsThePolicyAndFinishesIdenticalAfterwards) {
   }
   // Every checkpoint left is intact; the run is the straight run's (a snapshot that failed aside).
   for (const std::uint64_t step : checkpointSteps(output)) {
-    const CommandResult inspected =
-        runCommand(convoyCommand({"inspect", checkpointPath(output, step).string()}), work);
+    const CommandResult inspected = runCommand(convoyCommand({"inspect", checkpointPath(output, step).string()}), work);
     EXPECT_EQ(inspected.exitStatus, 0) << inspected.describe();
   }
   const fs::path expected = work / "expected";
@@ -179,9 +178,13 @@ TEST_F(IoFailure, AHungWriteEndsTheJobThroughTheWatchdog) {
   const fs::path& work = work_.path();
   const fs::path output = work / "out";
   const fs::path log = work / "faults.log";
-  std::vector<std::string> command{"/usr/bin/env", std::string("LD_PRELOAD=") + CONVOY_FAULT_SHIM,
-                                   "CONVOY_FAULT_OP=write", "CONVOY_FAULT_PATH=checkpoint_000000008000.h5.tmp",
-                                   "CONVOY_FAULT_RANK=1", "CONVOY_FAULT_HANG=1", "CONVOY_FAULT_LOG=" + log.string()};
+  std::vector<std::string> command{"/usr/bin/env",
+                                   std::string("LD_PRELOAD=") + CONVOY_FAULT_SHIM,
+                                   "CONVOY_FAULT_OP=write",
+                                   "CONVOY_FAULT_PATH=checkpoint_000000008000.h5.tmp",
+                                   "CONVOY_FAULT_RANK=1",
+                                   "CONVOY_FAULT_HANG=1",
+                                   "CONVOY_FAULT_LOG=" + log.string()};
   const std::vector<std::string> convoy = runCommandLine(2, output, {"--set", "output.io_timeout_minutes=0.05"});
   command.insert(command.end(), convoy.begin(), convoy.end());
   const auto start = std::chrono::steady_clock::now();
@@ -201,7 +204,9 @@ TEST_F(IoFailure, AHungWriteEndsTheJobThroughTheWatchdog) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stages, IoFailure, ::testing::ValuesIn(kCases),
-                         [](const ::testing::TestParamInfo<FailureCase>& param) { return std::string(param.param.name); });
+                         [](const ::testing::TestParamInfo<FailureCase>& param) {
+                           return std::string(param.param.name);
+                         });
 
 // A real full disk: a tmpfs too small for the run. Snapshots fill it; then checkpoints and the time
 // series cannot be written either. The run ends (exit 1) naming the newest intact checkpoint, never
@@ -225,7 +230,8 @@ TEST_P(FullDisk, EndsCleanlyAndFinishesIdenticalOnceThereIsSpace) {
   const std::vector<std::string> compact{"--set", "output.hdf5.alignment=4096", "--set", "output.spacetime.width=64",
                                          "--set", "output.spacetime.every=50"};
   const fs::path output = disk / "out";
-  const CommandResult failed = runCommand(runCommandLine(ranks, output, compact), work.path(), std::chrono::seconds(120));
+  const CommandResult failed =
+      runCommand(runCommandLine(ranks, output, compact), work.path(), std::chrono::seconds(120));
   ASSERT_FALSE(failed.timedOut) << "a hang on a full disk:\n" << failed.describe();
   EXPECT_EQ(failed.exitStatus, 1) << failed.describe();
   EXPECT_NE(failed.all().find(kEnospc), std::string::npos) << failed.describe();
@@ -278,7 +284,9 @@ TEST_P(FullDisk, EndsCleanlyAndFinishesIdenticalOnceThereIsSpace) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Ranks, FullDisk, ::testing::Values(1, 2, 3, 4),
-                         [](const ::testing::TestParamInfo<int>& param) { return std::to_string(param.param) + "Ranks"; });
+                         [](const ::testing::TestParamInfo<int>& param) {
+                           return std::to_string(param.param) + "Ranks";
+                         });
 
 }  // namespace
 }  // namespace convoy::e2e

@@ -24,7 +24,8 @@ constexpr std::chrono::seconds kTimeout(120);
 std::string naschConfig(const std::string& vmax = "5", const std::string& initLines = "  density: 0.3\n  seed: 17\n",
                         const std::string& steps = "400") {
   return "road:\n  cells: 20011\nmodel:\n  type: nasch\n  vmax: " + vmax + "\n  p_brake: 0.25\ninit:\n" + initLines +
-         "run:\n  steps: " + steps + "\noutput:\n  directory: out\n  timeseries_every: 5\n  detectors: [0, 9999, 20010]\n"
+         "run:\n  steps: " + steps +
+         "\noutput:\n  directory: out\n  timeseries_every: 5\n  detectors: [0, 9999, 20010]\n"
          "  snapshot_every: 200\n  profile_bins: 7\n  spacetime:\n    start: 19900\n    width: 300\n    every: 3\n"
          "logging:\n  progress_seconds: 0.01\n";
 }
@@ -53,8 +54,9 @@ TEST(Nasch, RunsAtOneToFourRanksWriteIdenticalFiles) {
     EXPECT_NE(same.out.find("80 time-series rows, 134 space-time rows, 2 snapshots"), std::string::npos)
         << same.describe();
   }
-  const CommandResult inspected = runCommand(
-      convoyCommand({"inspect", (outputs[2] / "snapshots" / "snapshot_000000000400.h5").string()}), work.path(), kTimeout);
+  const CommandResult inspected =
+      runCommand(convoyCommand({"inspect", (outputs[2] / "snapshots" / "snapshot_000000000400.h5").string()}),
+                 work.path(), kTimeout);
   EXPECT_EQ(inspected.exitStatus, 0) << inspected.describe();
   EXPECT_NE(inspected.out.find("model: nasch"), std::string::npos) << inspected.describe();
   EXPECT_NE(inspected.out.find("encoding: nasch-bitplanes-v1"), std::string::npos) << inspected.describe();
@@ -71,9 +73,8 @@ TEST(Nasch, ASnapshotStartsARunWithItsRoadAndVelocities) {
   ASSERT_EQ(expected.size(), 16u);
   // No steps: the run's final state (and its digest, over occupancy and velocities) is the file's.
   writeFile(work.path() / "from.yaml", naschConfig("5", "  from: " + snapshot.string() + "\n", "0"));
-  const CommandResult again =
-      runCommand(mpiConvoyCommand(3, {"run", "from.yaml", "--output", (work.path() / "again").string()}), work.path(),
-                 kTimeout);
+  const CommandResult again = runCommand(
+      mpiConvoyCommand(3, {"run", "from.yaml", "--output", (work.path() / "again").string()}), work.path(), kTimeout);
   ASSERT_EQ(again.exitStatus, 0) << again.describe();
   EXPECT_NE(again.all().find("state digest " + expected), std::string::npos) << again.describe();
 }
@@ -84,9 +85,8 @@ TEST(Nasch, VelocitiesAboveTheConfigsVmaxAreRefused) {
   ASSERT_EQ(runCommand(convoyCommand({"run", "config.yaml"}), work.path(), kTimeout).exitStatus, 0);
   const fs::path snapshot = work.path() / "out" / "snapshots" / "snapshot_000000000400.h5";
   writeFile(work.path() / "slow.yaml", naschConfig("2", "  from: " + snapshot.string() + "\n", "10"));
-  const CommandResult refused =
-      runCommand(mpiConvoyCommand(2, {"run", "slow.yaml", "--output", (work.path() / "slow").string()}), work.path(),
-                 kTimeout);
+  const CommandResult refused = runCommand(
+      mpiConvoyCommand(2, {"run", "slow.yaml", "--output", (work.path() / "slow").string()}), work.path(), kTimeout);
   EXPECT_EQ(refused.exitStatus, 2) << refused.describe();
   EXPECT_EQ(countOccurrences(refused.all(), "velocities above model.vmax (2)"), 1u) << refused.describe();
   EXPECT_FALSE(fs::exists(work.path() / "slow"));

@@ -1,5 +1,5 @@
-// Checkpoints and restarts as a user meets them (SPEC.md "Exit status", "Files in the output
-// directory"): a run stopped by a STOP file, SIGTERM to one rank, SIGUSR1 to mpiexec and the
+// Checkpoints and restarts as a user meets them (docs/cli.md, docs/output.md): a run
+// stopped by a STOP file, SIGTERM to one rank, SIGUSR1 to mpiexec and the
 // wall-time budget, continued on another rank count each time, ends bit for bit where a straight run
 // of the same config ends; a restart with other physics, with --restart never, or with every
 // checkpoint damaged is refused without touching anything; a damaged newest checkpoint is skipped;
@@ -13,9 +13,9 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
-#include <cctype>
 #include <thread>
 
 #include "restart_support.hpp"
@@ -51,11 +51,16 @@ enum class Stop { StopFile, SigtermToOneRank, Sigusr1ToMpiexec, MaxHours, None }
 
 std::string stopName(Stop stop) {
   switch (stop) {
-    case Stop::StopFile: return "a STOP file";
-    case Stop::SigtermToOneRank: return "SIGTERM to one rank";
-    case Stop::Sigusr1ToMpiexec: return "SIGUSR1 to mpiexec";
-    case Stop::MaxHours: return "--max-hours";
-    case Stop::None: return "no stop";
+    case Stop::StopFile:
+      return "a STOP file";
+    case Stop::SigtermToOneRank:
+      return "SIGTERM to one rank";
+    case Stop::Sigusr1ToMpiexec:
+      return "SIGUSR1 to mpiexec";
+    case Stop::MaxHours:
+      return "--max-hours";
+    case Stop::None:
+      return "no stop";
   }
   return "";
 }
@@ -81,8 +86,7 @@ Segment runSegment(const fs::path& work, const fs::path& output, int ranks, Stop
   if (stop == Stop::MaxHours) more = {"--max-hours", kMaxHours};
   Background process(runCommandLine(ranks, output, more), work, output);
   Segment segment;
-  if (stop != Stop::None && stop != Stop::MaxHours &&
-      waitForText(log, kLoopStarted, segmentsBefore + 1, process)) {
+  if (stop != Stop::None && stop != Stop::MaxHours && waitForText(log, kLoopStarted, segmentsBefore + 1, process)) {
     std::this_thread::sleep_for(after);  // let it run some steps first
     if (stop == Stop::StopFile) writeFile(output / "STOP", "");
     if (stop == Stop::Sigusr1ToMpiexec) ::kill(process.pid(), SIGUSR1);
@@ -137,7 +141,8 @@ std::optional<std::uint64_t> checkStop(const Segment& segment, const Plan& plan,
       // It stopped, checkpoint written, before the budget ran out.
       EXPECT_LT(segment.seconds.count(), kMaxHoursSeconds) << result.describe();
       break;
-    case Stop::None: break;
+    case Stop::None:
+      break;
   }
   EXPECT_TRUE(fs::is_regular_file(checkpointPath(output, step))) << result.describe();
   return step;
@@ -305,8 +310,7 @@ TEST_P(DamagedCheckpoint, IsSkippedAndTheRunEndsIdenticalFromThePreviousOne) {
 
   const CommandResult result = run(3, output);
   ASSERT_EQ(result.exitStatus, 0) << result.describe();
-  EXPECT_NE(result.all().find(checkpointPath(output, 30000).filename().string() + " is not valid"),
-            std::string::npos)
+  EXPECT_NE(result.all().find(checkpointPath(output, 30000).filename().string() + " is not valid"), std::string::npos)
       << result.describe();
   EXPECT_NE(result.all().find("continuing from " + checkpointPath(output, 28000).string()), std::string::npos)
       << result.describe();
@@ -365,8 +369,7 @@ TEST_F(RestartTest, RaisingTheStepsExtendsAFinishedRunIdenticalToAStraightLonger
 
   const CommandResult extended = run(3, output, longer);
   ASSERT_EQ(extended.exitStatus, 0) << extended.describe();
-  EXPECT_NE(extended.all().find("continuing from " + checkpointPath(output, kShortSteps).string()),
-            std::string::npos)
+  EXPECT_NE(extended.all().find("continuing from " + checkpointPath(output, kShortSteps).string()), std::string::npos)
       << extended.describe();
   EXPECT_EQ(finalDigest(extended.out), straight.digest) << extended.describe();
   const CommandResult same = compareRuns(at("straight"), output);
@@ -474,11 +477,9 @@ TEST_P(WriteFailure, FailsWithExitStatusOneAndLeavesThePreviousCheckpointValid) 
   EXPECT_EQ(same.exitStatus, 0) << same.describe();
 }
 
-INSTANTIATE_TEST_SUITE_P(Ranks, WriteFailure, ::testing::Values(0, 2),
-                         [](const ::testing::TestParamInfo<int>& param) {
-                           return param.param == 0 ? std::string("OneRankWithoutMpiexec")
-                                                   : std::to_string(param.param) + "RanksUnderMpiexec";
-                         });
+INSTANTIATE_TEST_SUITE_P(Ranks, WriteFailure, ::testing::Values(0, 2), [](const ::testing::TestParamInfo<int>& param) {
+  return param.param == 0 ? std::string("OneRankWithoutMpiexec") : std::to_string(param.param) + "RanksUnderMpiexec";
+});
 
 // ---------------------------------------------------------------------------------------------------
 // (g) Signals as they really come: copies of one request within a few seconds (Slurm signals every
@@ -551,7 +552,8 @@ TEST_F(RestartTest, ASecondSigintMoreThanAFewSecondsLaterEndsTheRunAtOnceAndSays
   EXPECT_NE(result.err.find("a second SIGINT"), std::string::npos) << "the abort was not announced:\n"
                                                                    << result.describe();
   EXPECT_NE(readFile(output / "run.log").find("a second SIGINT"), std::string::npos)
-      << "run.log does not say the run was aborted:\n" << readFile(output / "run.log");
+      << "run.log does not say the run was aborted:\n"
+      << readFile(output / "run.log");
 }
 
 // The signal mask of a process: whether it has a handler for `signal` (/proc/<pid>/status SigCgt).

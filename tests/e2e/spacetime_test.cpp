@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 constexpr std::chrono::seconds kTimeout(120);
 
 CommandResult checkSpacetime(const std::vector<std::string>& arguments, const fs::path& workingDirectory) {
-  std::vector<std::string> argv{"/usr/bin/python3", (sourceDirectory() / "tests" / "e2e" / "check_spacetime.py").string()};
+  std::vector<std::string> argv{CONVOY_PYTHON, (sourceDirectory() / "tests" / "e2e" / "check_spacetime.py").string()};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   return runCommand(argv, workingDirectory, kTimeout);
 }
@@ -27,8 +27,8 @@ CommandResult checkSpacetime(const std::vector<std::string>& arguments, const fs
 std::string configWithWindow(const std::string& start, const std::string& width, const std::string& every) {
   return "road:\n  cells: 10007\ninit:\n  density: 0.48\n  seed: 99\nrun:\n  steps: 120\noutput:\n"
          "  directory: out\n  timeseries_every: 10\n  snapshot_every: 40\n  profile_bins: 16\n"
-         "  spacetime:\n    start: " + start + "\n    width: " + width + "\n    every: " + every +
-         "\nlogging:\n  progress_seconds: 0.01\n";
+         "  spacetime:\n    start: " +
+         start + "\n    width: " + width + "\n    every: " + every + "\nlogging:\n  progress_seconds: 0.01\n";
 }
 
 struct Window {
@@ -56,10 +56,11 @@ TEST_P(SpacetimeWindows, RowsMatchSnapshotsAndRule184AndDoNotDependOnRanks) {
     EXPECT_NE(checked.out.find("3 matched snapshots"), std::string::npos) << checked.describe();
     outputs.push_back(output);
   }
-  const CommandResult inspected = runCommand(convoyCommand({"inspect", (outputs[0] / "spacetime.h5").string()}),
-                                             work.path(), kTimeout);
+  const CommandResult inspected =
+      runCommand(convoyCommand({"inspect", (outputs[0] / "spacetime.h5").string()}), work.path(), kTimeout);
   EXPECT_EQ(inspected.exitStatus, 0) << inspected.describe();
-  EXPECT_NE(inspected.out.find(std::string("width: ") + window.width + "\n"), std::string::npos) << inspected.describe();
+  EXPECT_NE(inspected.out.find(std::string("width: ") + window.width + "\n"), std::string::npos)
+      << inspected.describe();
   EXPECT_NE(inspected.out.find("kind: spacetime"), std::string::npos) << inspected.describe();
   for (std::size_t i = 1; i < outputs.size(); ++i) {
     const CommandResult same = checkSpacetime({"same", outputs[0].string(), outputs[i].string()}, work.path());
@@ -69,9 +70,9 @@ TEST_P(SpacetimeWindows, RowsMatchSnapshotsAndRule184AndDoNotDependOnRanks) {
 
 INSTANTIATE_TEST_SUITE_P(
     Windows, SpacetimeWindows,
-    ::testing::Values(Window{"AcrossTheEndOfTheRing", "9900", "300", "1"},      // in the last and first ranks
-                      Window{"AcrossSeveralRanks", "1200", "7000", "1"},        // over every rank boundary
-                      Window{"WholeRoadEveryFewSteps", "0", "10007", "4"}),     // rows of steps 0, 4, ..., 120
+    ::testing::Values(Window{"AcrossTheEndOfTheRing", "9900", "300", "1"},   // in the last and first ranks
+                      Window{"AcrossSeveralRanks", "1200", "7000", "1"},     // over every rank boundary
+                      Window{"WholeRoadEveryFewSteps", "0", "10007", "4"}),  // rows of steps 0, 4, ..., 120
     [](const ::testing::TestParamInfo<Window>& param) { return std::string(param.param.name); });
 
 }  // namespace

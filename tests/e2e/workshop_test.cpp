@@ -1,5 +1,5 @@
 // input/workshop.yaml, the EPCC workshop's benchmark, on 1 to 4 MPI ranks: each run reports the
-// average velocity every 10 steps, the time and the update rate, and (SPEC.md "The model") the same
+// average velocity every 10 steps, the time and the update rate, and (docs/model.md) the same
 // config gives the same velocities and state digest on any number of ranks, 3 included, which does
 // not divide the road's 10,240,000 cells evenly.
 #include <gtest/gtest.h>
@@ -39,8 +39,8 @@ WorkshopRun runWorkshop(const TemporaryDirectory& work, int ranks) {
   WorkshopRun run;
   const std::string output = "ranks" + std::to_string(ranks);
   const std::string config = (sourceDirectory() / "input" / "workshop.yaml").string();
-  run.result = runCommand(mpiConvoyCommand(ranks, {"run", config, "--output", output}), work.path(),
-                          std::chrono::seconds(120));
+  run.result =
+      runCommand(mpiConvoyCommand(ranks, {"run", config, "--output", output}), work.path(), std::chrono::seconds(120));
 
   const std::regex velocityLine(R"(^step (\d+): average velocity ([-+0-9.eE]+)\s*$)");
   for (const auto& line : linesFrom(run.result.all(), "step ")) {
@@ -101,7 +101,8 @@ TEST_F(Workshop, EveryRankCountRunsToTheEnd) {
     EXPECT_FALSE(run.result.timedOut) << run.result.describe();
     EXPECT_EQ(run.result.exitStatus, 0) << run.result.describe();
     EXPECT_TRUE(run.finished) << "no 'finished ... MCOPs' line:\n" << run.result.describe();
-    EXPECT_FALSE(run.digest.empty()) << "no 'final average velocity ...; state digest' line:\n" << run.result.describe();
+    EXPECT_FALSE(run.digest.empty()) << "no 'final average velocity ...; state digest' line:\n"
+                                     << run.result.describe();
   }
 }
 
@@ -112,8 +113,8 @@ TEST_F(Workshop, ReportsTheAverageVelocityEveryTenSteps) {
     EXPECT_EQ(run.reportedSteps, expected) << run.result.describe();
     // run.log holds the same report.
     for (std::size_t i = 0; i < run.reportedSteps.size(); ++i) {
-      const std::string line = "step " + std::to_string(run.reportedSteps[i]) + ": average velocity " +
-                               run.velocityTexts[i];
+      const std::string line =
+          "step " + std::to_string(run.reportedSteps[i]) + ": average velocity " + run.velocityTexts[i];
       EXPECT_EQ(linesFrom(run.log, line).size(), 1u) << "run.log lacks '" << line << "':\n" << run.log;
     }
   }

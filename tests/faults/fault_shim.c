@@ -98,7 +98,7 @@ typedef int (*close_fn)(int);
 typedef int (*rename_fn)(const char*, const char*);
 typedef int (*renameat_fn)(int, const char*, int, const char*);
 
-#define REAL(name, type) \
+#define REAL(name, type)   \
   static type real = NULL; \
   if (real == NULL) real = (type)dlsym(RTLD_NEXT, name)
 
@@ -161,10 +161,10 @@ int openat64(int dirfd, const char* path, int flags, ...) {
 int creat(const char* path, mode_t mode) { return open(path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
 int creat64(const char* path, mode_t mode) { return open64(path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
 
-#define FAIL_IF(op, fd)                                  \
-  if (watched(fd) && failing(op, gPath)) {               \
-    errno = gErrno;                                      \
-    return -1;                                           \
+#define FAIL_IF(op, fd)                    \
+  if (watched(fd) && failing(op, gPath)) { \
+    errno = gErrno;                        \
+    return -1;                             \
   }
 
 ssize_t write(int fd, const void* data, size_t bytes) {

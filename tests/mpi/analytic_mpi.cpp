@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/parallel/road_segment.hpp"
 #include "convoy/run/initial_state.hpp"
 #include "convoy/run/simulation.hpp"
@@ -67,9 +67,8 @@ SettledRun runRandomRoad(const Comm& comm, double density) {
   run.cells = kCells;
   for (std::uint64_t i = 0; i < kCells; ++i) run.cars += randomRoadCell(i, density, config.init.seed) ? 1 : 0;
   Simulation simulation(comm, config, initialRoad(comm, config));
-  simulation.onFlowBlock([&run](const FlowBlock& block) {
-    run.moves.insert(run.moves.end(), block.moves.begin(), block.moves.end());
-  });
+  simulation.onFlowBlock(
+      [&run](const FlowBlock& block) { run.moves.insert(run.moves.end(), block.moves.begin(), block.moves.end()); });
   run.summary = simulation.run();
   const AdjacentPairs local = adjacentPairs(simulation.road());
   run.finalPairs = {mpitest::sumOverRanks(comm, local.cars), mpitest::sumOverRanks(comm, local.gaps)};

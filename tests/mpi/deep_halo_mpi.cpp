@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/parallel/road_segment.hpp"
 #include "convoy/run/initial_state.hpp"
 #include "convoy/run/simulation.hpp"
@@ -81,7 +81,8 @@ void expectAdvancesFollowReference(const Comm& comm, const ByteRoad& initial, Ro
       }
       wanted[0] = reference::stepRing(expected, next);
       expected.swap(next);
-      const bool same = std::equal(wanted.begin(), wanted.end(), counts.begin() + static_cast<std::ptrdiff_t>(j * width));
+      const bool same =
+          std::equal(wanted.begin(), wanted.end(), counts.begin() + static_cast<std::ptrdiff_t>(j * width));
       badSteps += same ? 0 : 1;
     }
     step += steps;
@@ -180,7 +181,8 @@ TEST(MPI, SimulationWithDeepHalosMatchesReference) {
       std::vector<std::int64_t> counts;
       simulation.onFlowBlock([&](const FlowBlock& block) {
         moves.insert(moves.end(), block.moves.begin(), block.moves.end());
-        for (const FlowRow& row : block.rows) counts.insert(counts.end(), row.detectorCounts.begin(), row.detectorCounts.end());
+        for (const FlowRow& row : block.rows)
+          counts.insert(counts.end(), row.detectorCounts.begin(), row.detectorCounts.end());
       });
       const RunSummary summary = simulation.run();
       EXPECT_EQ(moves, expectedMoves);

@@ -1,4 +1,4 @@
-// A road longer than 2^31 cells (SPEC.md: such roads must work), checked sparsely. Whole-road
+// A road longer than 2^31 cells (such roads must work), checked sparsely. Whole-road
 // quantities of the initial road (cars, digest, moves of the first step) come from one pass of the
 // generator's per-cell query over each rank's range; the road after a few steps is checked in windows
 // (around the wrap, cell 2^31, the middle and every rank boundary) against the reference kernel run on
@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/core/decomposition.hpp"
 #include "convoy/core/digest.hpp"
 #include "convoy/model/initial_road.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/parallel/road_segment.hpp"
 #include "mpi_test_support.hpp"
 

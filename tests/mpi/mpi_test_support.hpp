@@ -10,20 +10,20 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/core/decomposition.hpp"
 #include "convoy/core/digest.hpp"
-#include "convoy/model/initial_road.hpp"
 #include "convoy/core/packed_road.hpp"
+#include "convoy/model/initial_road.hpp"
 #include "convoy/model/reference_kernel.hpp"
+#include "convoy/parallel/comm.hpp"
 
 namespace convoy::mpitest {
 

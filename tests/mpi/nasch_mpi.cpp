@@ -3,8 +3,8 @@
 // every step (occupancy and velocity of every cell a rank owns), in its per-step distances, its
 // detector counts (counted here by following the reference's cars, not by the code under test) and its
 // digest. Also: deep halos (several steps per exchange) on roads of whole words, and the fallback to
-// one exchange per step elsewhere. Also: vmax 1 without braking is rule 184 exactly; roads some rank cannot hold a vmax halo
-// for are refused by every rank alike; halos of 2 and 3 words (vmax 70 and 130).
+// one exchange per step elsewhere. Also: vmax 1 without braking is rule 184 exactly; roads some rank cannot hold a vmax
+// halo for are refused by every rank alike; halos of 2 and 3 words (vmax 70 and 130).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,14 +15,14 @@
 #include <string>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
 #include "convoy/core/digest.hpp"
 #include "convoy/core/error.hpp"
-#include "convoy/model/nasch_reference.hpp"
-#include "convoy/parallel/nasch_segment.hpp"
 #include "convoy/core/packed_road.hpp"
+#include "convoy/model/nasch_reference.hpp"
+#include "convoy/parallel/comm.hpp"
+#include "convoy/parallel/nasch_segment.hpp"
 #include "convoy/run/initial_state.hpp"
 #include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"
@@ -174,10 +174,10 @@ struct NaschCase {
   std::vector<std::uint64_t> detectors;
 
   std::string describe() const {
-    return "cells " + std::to_string(cells) + ", vmax " + std::to_string(vmax) + ", p_brake " +
-           std::to_string(pBrake) + ", density " + std::to_string(density) + ", seed " + std::to_string(seed) +
-           ", steps " + std::to_string(steps) + ", timeseries every " + std::to_string(timeseriesEvery) +
-           ", sampled every " + std::to_string(sampleEvery);
+    return "cells " + std::to_string(cells) + ", vmax " + std::to_string(vmax) + ", p_brake " + std::to_string(pBrake) +
+           ", density " + std::to_string(density) + ", seed " + std::to_string(seed) + ", steps " +
+           std::to_string(steps) + ", timeseries every " + std::to_string(timeseriesEvery) + ", sampled every " +
+           std::to_string(sampleEvery);
   }
 };
 
@@ -241,7 +241,8 @@ mpitest::RangeComparison compareNaschRange(const Road& road, const CellRoad& exp
     const bool occupied = packed::cell(road.words(), offset);
     unsigned velocity = 0;
     for (unsigned b = 0; b < planes; ++b) velocity |= (packed::cell(road.velocityPlane(b), offset) ? 1U : 0U) << b;
-    const int actual = occupied ? static_cast<int>(velocity) : (velocity != 0 ? -1000 - static_cast<int>(velocity) : -1);
+    const int actual =
+        occupied ? static_cast<int>(velocity) : (velocity != 0 ? -1000 - static_cast<int>(velocity) : -1);
     if (actual != expected[i]) {
       fail("cell " + std::to_string(i) + " holds " +
            (occupied ? "a car at velocity " + std::to_string(velocity)
@@ -279,8 +280,8 @@ struct ExchangeFacts {
 std::uint64_t expectNaschRunMatchesReference(const Comm& comm, const NaschCase& run, ExchangeFacts* facts = nullptr) {
   SCOPED_TRACE(run.describe() + " on " + std::to_string(comm.size()) + " ranks");
   const CellRoad initial = initialCellRoad(run.cells, run.density, run.seed);
-  const std::uint64_t cars =
-      static_cast<std::uint64_t>(std::count_if(initial.begin(), initial.end(), [](std::int16_t c) { return c != kNoCar; }));
+  const std::uint64_t cars = static_cast<std::uint64_t>(
+      std::count_if(initial.begin(), initial.end(), [](std::int16_t c) { return c != kNoCar; }));
   ReferenceTracker tracker(initial, {run.vmax, brakeThreshold(run.pBrake), run.seed}, run.detectors);
 
   const Config runConfig = naschConfig(run);
@@ -316,10 +317,9 @@ std::uint64_t expectNaschRunMatchesReference(const Comm& comm, const NaschCase& 
   const std::uint64_t expectedDigest = cellRoadDigest(tracker.road(), run.vmax);
 
   EXPECT_EQ(samples, run.steps / run.sampleEvery) << "the sampler did not see every sampled step";
-  EXPECT_EQ(firstBadStep, 0u) << "rank " << comm.rank() << " of " << comm.size() << " owning ["
-                              << road.range().begin << ", " << road.range().end
-                              << ") differs from the reference first after step " << firstBadStep << ": "
-                              << firstBadCell;
+  EXPECT_EQ(firstBadStep, 0u) << "rank " << comm.rank() << " of " << comm.size() << " owning [" << road.range().begin
+                              << ", " << road.range().end << ") differs from the reference first after step "
+                              << firstBadStep << ": " << firstBadCell;
   EXPECT_EQ(tracker.trackingErrors(), 0u) << "the reference's cars could not be followed (oracle broken)";
   EXPECT_EQ(misplacedBlocks, 0u) << "flow blocks out of step order";
   EXPECT_EQ(moves.size(), run.steps);
@@ -344,7 +344,8 @@ std::uint64_t expectNaschRunMatchesReference(const Comm& comm, const NaschCase& 
       distance += tracker.distances()[s - 1];
       for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += tracker.counts()[s - 1][k];
     }
-    const bool good = row.step == last && row.steps == every && row.distance == distance && row.detectorCounts == counts;
+    const bool good =
+        row.step == last && row.steps == every && row.distance == distance && row.detectorCounts == counts;
     if (!good && badRows++ == 0) {
       firstBadRow = "row " + std::to_string(r) + " (step " + std::to_string(row.step) + ", " +
                     std::to_string(row.steps) + " steps, distance " + std::to_string(row.distance) + " vs " +
@@ -439,8 +440,8 @@ TEST(MPI, NaschDetectorCountsMatchCarsFollowedThroughTheReference) {
       run.timeseriesEvery = 1;
       run.detectors = detectorCells(cells, run.vmax);
       // The oracle must see cars jump over detectors, or the jump case is untested.
-      ReferenceTracker probe(initialCellRoad(cells, density, run.seed), {run.vmax, brakeThreshold(run.pBrake), run.seed},
-                             run.detectors);
+      ReferenceTracker probe(initialCellRoad(cells, density, run.seed),
+                             {run.vmax, brakeThreshold(run.pBrake), run.seed}, run.detectors);
       probe.stepTo(run.steps);
       EXPECT_GT(probe.jumpsOverDetectors(), 0u);
       std::int64_t total = 0;
@@ -515,13 +516,13 @@ TEST(MPI, NaschWithVmax1AndNoBrakingIsRule184) {
       rule184Run.run();
       Simulation naschRun(comm, nasch, initialRoad(comm, nasch));
       std::vector<std::int64_t> naschMoves;
-      naschRun.onFlowBlock([&](const FlowBlock& block) {
-        naschMoves.insert(naschMoves.end(), block.moves.begin(), block.moves.end());
-      });
+      naschRun.onFlowBlock(
+          [&](const FlowBlock& block) { naschMoves.insert(naschMoves.end(), block.moves.begin(), block.moves.end()); });
       const RunSummary summary = naschRun.run();
 
       EXPECT_EQ(firstDifferingStep(rule184Moves, reference.moves), 0u) << "rule 184 run vs rule 184 reference";
-      EXPECT_EQ(firstDifferingStep(naschMoves, rule184Moves), 0u) << "first step where NaSch vmax 1 differs from rule 184";
+      EXPECT_EQ(firstDifferingStep(naschMoves, rule184Moves), 0u)
+          << "first step where NaSch vmax 1 differs from rule 184";
       EXPECT_EQ(summary.cars, mpitest::carsOf(initial));
 
       const Road& road = naschRun.road();
@@ -648,11 +649,11 @@ TEST(MPI, NaschDeepHalosMatchReferenceKernelOnAnyRankCount) {
     double density;
     bool reachesFar;  // sparse enough that some car gets above 64 cells per step
   };
-  for (const Setting setting : {Setting{454, 70, 0.0, 0.01, true}, Setting{454, 70, 0.25, 0.05, false},
-                                Setting{706, 130, 0.0, 0.006, true}, Setting{706, 130, 0.25, 0.01, true},
-                                Setting{706, 70, 0.7, 0.3, false}, Setting{4099, 130, 0.25, 0.01, true},
-                                Setting{4099, 70, 0.0, 0.01, true}, Setting{100'003, 70, 0.25, 0.005, true},
-                                Setting{100'003, 130, 0.0, 0.02, true}}) {
+  for (const Setting setting :
+       {Setting{454, 70, 0.0, 0.01, true}, Setting{454, 70, 0.25, 0.05, false}, Setting{706, 130, 0.0, 0.006, true},
+        Setting{706, 130, 0.25, 0.01, true}, Setting{706, 70, 0.7, 0.3, false}, Setting{4099, 130, 0.25, 0.01, true},
+        Setting{4099, 70, 0.0, 0.01, true}, Setting{100'003, 70, 0.25, 0.005, true},
+        Setting{100'003, 130, 0.0, 0.02, true}}) {
     NaschCase run;
     run.cells = setting.cells;
     run.vmax = setting.vmax;
@@ -764,8 +765,8 @@ TEST(MPI, NaschDeepHalosFallBackWhereTheyDoNotApply) {
     std::uint64_t cells;
     unsigned vmax;
   };
-  for (const Setting setting : {Setting{6401, 5}, Setting{4099, 2}, Setting{128, 64}, Setting{128, 40},
-                                Setting{192, 5}, Setting{128, 1}, Setting{256, 20}}) {
+  for (const Setting setting : {Setting{6401, 5}, Setting{4099, 2}, Setting{128, 64}, Setting{128, 40}, Setting{192, 5},
+                                Setting{128, 1}, Setting{256, 20}}) {
     NaschCase run;
     run.cells = setting.cells;
     run.vmax = setting.vmax;

@@ -30,7 +30,7 @@ class PlainFile {
 template <typename Value>
 struct DatasetContents {
   bool found = false;
-  bool storedTypeMatches = false;  // the stored type is exactly the one SPEC.md names
+  bool storedTypeMatches = false;  // the stored type is exactly the one docs/output.md names
   std::vector<hsize_t> shape;
   std::vector<Value> values;
 };
@@ -52,8 +52,8 @@ DatasetContents<Value> readDataset(hid_t file, const char* name, hid_t memoryTyp
   hsize_t elements = 1;
   for (const hsize_t extent : contents.shape) elements *= extent;
   contents.values.resize(elements);
-  contents.found = elements == 0 || H5Dread(dataset, memoryType, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                            contents.values.data()) >= 0;
+  contents.found =
+      elements == 0 || H5Dread(dataset, memoryType, H5S_ALL, H5S_ALL, H5P_DEFAULT, contents.values.data()) >= 0;
   H5Dclose(dataset);
   return contents;
 }

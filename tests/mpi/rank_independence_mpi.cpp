@@ -1,4 +1,4 @@
-// SPEC.md's promise: the same config gives bit-for-bit the same road, flow series and digest on any
+// The promise of docs/model.md: the same config gives bit-for-bit the same road, flow series and digest on any
 // number of ranks. Run at 1, 2, 3 and 4 ranks (and on sub-communicators of every size), a Simulation
 // must match the reference kernel run over the whole road on every rank.
 #include <gtest/gtest.h>
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/run/initial_state.hpp"
 #include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/core/decomposition.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/parallel/road_segment.hpp"
 #include "mpi_test_support.hpp"
 
@@ -54,8 +54,8 @@ void expectSegmentFollowsReference(const Comm& comm, const ByteRoad& initial, st
     }
   }
   EXPECT_EQ(firstBadStep, 0u) << "rank " << comm.rank() << " of " << comm.size() << " owning [" << range.begin << ", "
-                              << range.end << ") differs from the reference first after step " << firstBadStep
-                              << ": " << firstBadCell;
+                              << range.end << ") differs from the reference first after step " << firstBadStep << ": "
+                              << firstBadCell;
   EXPECT_EQ(mpitest::sumOverRanks(comm, firstBadStep != 0 ? 1 : 0), 0u) << "ranks that differ from the reference";
 
   // Per-step local moves, summed once (as the run loop does).

@@ -1,4 +1,4 @@
-// Snapshots (SPEC.md "Files in the output directory"): every rank writes its words of the road
+// Snapshots (docs/output.md): every rank writes its words of the road
 // collectively into one file, and the file holds the whole road in the documented encoding whatever
 // the rank count. Each road is written on one rank count and read back on another (a
 // sub-communicator of the world, whose rank 0 is not the world's), and compared with the reference
@@ -17,18 +17,18 @@
 #include <string>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
 #include "convoy/core/error.hpp"
-#include "convoy/model/initial_road.hpp"
 #include "convoy/io/inspect.hpp"
 #include "convoy/io/road_file.hpp"
-#include "convoy/run/initial_state.hpp"
-#include "convoy/run/run_outputs.hpp"
 #include "convoy/io/snapshot.hpp"
 #include "convoy/io/state_file.hpp"
+#include "convoy/model/initial_road.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/parallel/road_segment.hpp"
+#include "convoy/run/initial_state.hpp"
+#include "convoy/run/run_outputs.hpp"
 #include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"
 #include "plain_hdf5.hpp"
@@ -39,11 +39,10 @@ namespace {
 namespace fs = std::filesystem;
 using mpitest::ByteRoad;
 using mpitest::PlainFile;
-using mpitest::SharedTemporaryDirectory;
 using mpitest::readDataset;
 using mpitest::readTextAttribute;
 using mpitest::readUnsignedAttribute;
-
+using mpitest::SharedTemporaryDirectory;
 
 // Writes one element of a one-dimensional uint64 dataset in place (to damage a file on purpose).
 bool overwriteWord(const std::string& path, const char* name, hsize_t index, std::uint64_t word) {
@@ -78,8 +77,8 @@ bool writeByteRoad(const std::string& path, const std::string& name, const ByteR
   const hsize_t cells = road.size();
   const hid_t space = H5Screate_simple(1, &cells, nullptr);
   const hid_t dataset = H5Dcreate2(file, name.c_str(), H5T_STD_U8LE, space, links, H5P_DEFAULT, H5P_DEFAULT);
-  const bool written = dataset >= 0 && H5Dwrite(dataset, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                                road.data()) >= 0;
+  const bool written =
+      dataset >= 0 && H5Dwrite(dataset, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, road.data()) >= 0;
   H5Dclose(dataset);
   H5Sclose(space);
   H5Fclose(file);
@@ -101,7 +100,7 @@ void collectively(const Comm& comm, const char* what, Call&& call) {
 
 // ---- The oracle ----
 
-// SPEC.md: bin k of B covers the cells [floor(k N / B), floor((k+1) N / B)) and holds cars / cells.
+// docs/output.md: bin k of B covers the cells [floor(k N / B), floor((k+1) N / B)) and holds cars / cells.
 std::vector<float> expectedProfile(const ByteRoad& road, std::uint64_t bins) {
   const std::uint64_t cells = road.size();
   std::vector<float> profile;
@@ -164,8 +163,8 @@ void expectFileHoldsSnapshot(const std::string& path, const ExpectedSnapshot& ex
     const bool wanted = bit < cells && expected.road[bit] != 0;
     if (stored != wanted && differing++ == 0) firstDiffering = bit;
   }
-  EXPECT_EQ(differing, 0u) << "bits of /road that differ from the reference road; the first is bit "
-                           << firstDiffering << (firstDiffering >= cells ? " (padding)" : "");
+  EXPECT_EQ(differing, 0u) << "bits of /road that differ from the reference road; the first is bit " << firstDiffering
+                           << (firstDiffering >= cells ? " (padding)" : "");
 
   const auto profile = readDataset<float>(file.id(), "density_profile", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE);
   ASSERT_TRUE(profile.found);
@@ -350,9 +349,8 @@ TEST(MPI, AlteredSnapshotsAreDetectedOnEveryRank) {
     EXPECT_TRUE(overwriteWord(path, "road", lastWord, original | (std::uint64_t{1} << 63)));
   }
   world.barrier();
-  std::vector<std::uint64_t> words(packed::wordsFor(Decomposition(roadCase.cells, world.size())
-                                                        .range(world.rank())
-                                                        .cells()));
+  std::vector<std::uint64_t> words(
+      packed::wordsFor(Decomposition(roadCase.cells, world.size()).range(world.rank()).cells()));
   std::int64_t refused = 0;
   std::string message;
   try {

@@ -1,4 +1,4 @@
-// timeseries.h5 (SPEC.md "Files in the output directory"): one row per output.timeseries_every steps
+// timeseries.h5 (docs/output.md): one row per output.timeseries_every steps
 // with the distance travelled, flow, mean velocity and detector counts, the same on any rank count.
 // A Simulation with its RunOutputs writes the file; rank 0 reads it back with the plain HDF5 C API
 // and compares it with the reference kernel run over the whole road, which counts a car entering
@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/run/initial_state.hpp"
 #include "convoy/run/run_outputs.hpp"
 #include "convoy/run/simulation.hpp"
@@ -32,11 +32,10 @@ namespace {
 namespace fs = std::filesystem;
 using mpitest::ByteRoad;
 using mpitest::PlainFile;
-using mpitest::SharedTemporaryDirectory;
 using mpitest::readDataset;
 using mpitest::readTextAttribute;
 using mpitest::readUnsignedAttribute;
-
+using mpitest::SharedTemporaryDirectory;
 
 // ---- The oracle: the reference kernel's rows ----
 
@@ -153,12 +152,11 @@ void expectTimeseriesMatchesReference(const TimeseriesCase& testCase) {
   const auto distance = readDataset<std::int64_t>(file.id(), "distance", H5T_NATIVE_INT64, H5T_STD_I64LE);
   const auto flow = readDataset<double>(file.id(), "flow", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE);
   const auto velocity = readDataset<double>(file.id(), "mean_velocity", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE);
-  const auto position =
-      readDataset<std::int64_t>(file.id(), "detectors/position", H5T_NATIVE_INT64, H5T_STD_I64LE);
+  const auto position = readDataset<std::int64_t>(file.id(), "detectors/position", H5T_NATIVE_INT64, H5T_STD_I64LE);
   const auto count = readDataset<std::int64_t>(file.id(), "detectors/count", H5T_NATIVE_INT64, H5T_STD_I64LE);
-  for (const auto* found : {&step.found, &distance.found, &flow.found, &velocity.found, &position.found,
-                            &count.found}) {
-    ASSERT_TRUE(*found) << "a dataset of SPEC.md is missing or unreadable";
+  for (const auto* found :
+       {&step.found, &distance.found, &flow.found, &velocity.found, &position.found, &count.found}) {
+    ASSERT_TRUE(*found) << "a dataset of docs/output.md is missing or unreadable";
   }
   EXPECT_TRUE(step.storedTypeMatches && distance.storedTypeMatches && position.storedTypeMatches &&
               count.storedTypeMatches)
@@ -188,7 +186,9 @@ void expectTimeseriesMatchesReference(const TimeseriesCase& testCase) {
 }
 
 // The workshop's average velocity: with timeseries_every 1, row t is moves(t) / cars.
-TEST(MPI, TimeseriesOfEveryStepMatchesTheReference) { expectTimeseriesMatchesReference({20'011, 0.48, 3, 60, 1, true}); }
+TEST(MPI, TimeseriesOfEveryStepMatchesTheReference) {
+  expectTimeseriesMatchesReference({20'011, 0.48, 3, 60, 1, true});
+}
 
 TEST(MPI, TimeseriesOfEverySevenStepsMatchesTheReference) {
   expectTimeseriesMatchesReference({20'011, 0.48, 3, 63, 7, true});

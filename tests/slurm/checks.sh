@@ -46,7 +46,7 @@ check_same_run() {
   b=$(grep -o "state digest [0-9a-f]*" "$2/run.log" | tail -n 1)
   [[ -n $a && $a == "$b" ]] || fail "digests differ: '$a' (uninterrupted) and '$b' (chained)"
   echo "same $a"
-  /usr/bin/python3 - "$1/timeseries.h5" "$2/timeseries.h5" <<'PY' || fail "timeseries.h5 differ"
+  "${CONVOY_PYTHON:-python3}" - "$1/timeseries.h5" "$2/timeseries.h5" <<'PY' || fail "timeseries.h5 differ"
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "r") as b:
     names = []
@@ -63,7 +63,7 @@ check_complete_run() {
   local dir=$1 steps=$2 every=$3 checkpoint
   checkpoint=$(printf '%s/checkpoints/checkpoint_%012d.h5' "$dir" "$steps")
   [[ -s $checkpoint ]] || fail "no final checkpoint $checkpoint"
-  /usr/bin/python3 - "$dir/timeseries.h5" "$steps" "$every" <<'PY' || fail "$dir/timeseries.h5 is incomplete"
+  "${CONVOY_PYTHON:-python3}" - "$dir/timeseries.h5" "$steps" "$every" <<'PY' || fail "$dir/timeseries.h5 is incomplete"
 import sys, h5py, numpy as np
 steps, every = int(sys.argv[2]), int(sys.argv[3])
 with h5py.File(sys.argv[1], "r") as f:

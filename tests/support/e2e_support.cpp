@@ -87,13 +87,15 @@ CommandResult runCommand(const std::vector<std::string>& argv, const fs::path& w
   bool outOpen = true;
   bool errOpen = true;
   while (outOpen || errOpen) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       result.timedOut = true;
       ::kill(-child, SIGKILL);
       break;
     }
-    std::array<pollfd, 2> fds{pollfd{outOpen ? outPipe[0] : -1, POLLIN, 0}, pollfd{errOpen ? errPipe[0] : -1, POLLIN, 0}};
+    std::array<pollfd, 2> fds{pollfd{outOpen ? outPipe[0] : -1, POLLIN, 0},
+                              pollfd{errOpen ? errPipe[0] : -1, POLLIN, 0}};
     const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(std::min<long long>(left.count(), 1000)));
     if (ready < 0 && errno != EINTR) fail("poll");
     if (ready <= 0) continue;

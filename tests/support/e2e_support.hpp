@@ -16,7 +16,7 @@ struct CommandResult {
   std::string out;
   std::string err;
   std::string all() const { return out + err; }  // where a message appears is not part of the contract
-  std::string describe() const;                   // for assertion messages
+  std::string describe() const;                  // for assertion messages
 };
 
 // Runs `argv` (argv[0] is a path or a name on PATH) in `workingDirectory`, capturing stdout and stderr.

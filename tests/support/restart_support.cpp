@@ -63,19 +63,25 @@ void writeRestartConfig(const fs::path& work, std::uint64_t steps, const std::st
             "  density: 0.52\n"
             "  seed: 2024\n"
             "run:\n"
-            "  steps: " + std::to_string(steps) + "\n"
-            "output:\n"
-            "  directory: out\n"
-            "  timeseries_every: " + std::to_string(kRowEvery) + "\n"
-            "  detectors: [0, 333331, 1000016]\n"
-            "  snapshot_every: " + std::to_string(snapshotEvery) + "\n"
-            "  profile_bins: 64\n"
-            "  spacetime:\n"     // a window across the end of the ring, sampled at steps 7 rarely divides
-            "    start: 999917\n"
-            "    width: 300\n"
-            "    every: 5\n"
-            "logging:\n"
-            "  progress_seconds: 0.1\n" +
+            "  steps: " +
+                std::to_string(steps) +
+                "\n"
+                "output:\n"
+                "  directory: out\n"
+                "  timeseries_every: " +
+                std::to_string(kRowEvery) +
+                "\n"
+                "  detectors: [0, 333331, 1000016]\n"
+                "  snapshot_every: " +
+                std::to_string(snapshotEvery) +
+                "\n"
+                "  profile_bins: 64\n"
+                "  spacetime:\n"  // a window across the end of the ring, sampled at steps 7 rarely divides
+                "    start: 999917\n"
+                "    width: 300\n"
+                "    every: 5\n"
+                "logging:\n"
+                "  progress_seconds: 0.1\n" +
                 extra);
 }
 
@@ -244,7 +250,7 @@ fs::path checkpointPath(const fs::path& output, std::uint64_t step) {
 }
 
 CommandResult compareRuns(const fs::path& reference, const fs::path& candidate, std::optional<std::uint64_t> upto) {
-  std::vector<std::string> argv{"/usr/bin/python3", compareScript().string(), "compare", reference.string(),
+  std::vector<std::string> argv{CONVOY_PYTHON, compareScript().string(), "compare", reference.string(),
                                 candidate.string()};
   if (upto) {
     argv.push_back("--upto");
@@ -254,8 +260,7 @@ CommandResult compareRuns(const fs::path& reference, const fs::path& candidate, 
 }
 
 CommandResult corruptCheckpoint(const fs::path& file, const std::string& mode) {
-  return runCommand({"/usr/bin/python3", compareScript().string(), "corrupt", file.string(), mode},
-                    file.parent_path());
+  return runCommand({CONVOY_PYTHON, compareScript().string(), "corrupt", file.string(), mode}, file.parent_path());
 }
 
 std::map<std::string, std::string> directoryContents(const fs::path& directory) {

@@ -72,8 +72,8 @@ std::map<pid_t, int> convoyRanks(const std::filesystem::path& outputDirectory);
 
 // Waits until `file` holds `fragment` at least `count` times (true), or `process` ends or `timeout`
 // passes (false).
-bool waitForText(const std::filesystem::path& file, const std::string& fragment, std::size_t count,
-                 Background& process, std::chrono::milliseconds timeout = std::chrono::seconds(60));
+bool waitForText(const std::filesystem::path& file, const std::string& fragment, std::size_t count, Background& process,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // The marker convoy logs once the step loop of a segment started (after its signal handlers are
 // installed): a stop request sent after it is obeyed.

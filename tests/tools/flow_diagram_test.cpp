@@ -82,8 +82,9 @@ TEST_F(FlowDiagram, CsvAndTableCarryTheSameNumbersAsJson) {
   const auto csv = parseCsv(csvRun.out);
   ASSERT_EQ(csv.size(), kDensities.size() + 1);
   const std::vector<std::string> header = csv[0];
-  const std::vector<std::string> fields{"density", "cells", "cars", "flow", "flow_error", "velocity", "velocity_error",
-                                        "steps_used", "burn_in_steps", "exact_flow", "deviation_sigmas"};
+  const std::vector<std::string> fields{
+      "density",        "cells",      "cars",          "flow",       "flow_error",      "velocity",
+      "velocity_error", "steps_used", "burn_in_steps", "exact_flow", "deviation_sigmas"};
   // The table's columns, in order, after the directory.
   const auto table = splitTable(tableRun.out);
   const std::size_t firstRow = table.size() - kDensities.size();
@@ -108,10 +109,9 @@ TEST_F(FlowDiagram, CsvAndTableCarryTheSameNumbersAsJson) {
 }
 
 TEST_F(FlowDiagram, RunDirectoriesAndFilesMayBeNamedOneByOneWithAGivenBurnIn) {
-  const CommandResult result =
-      runFlow({"diagram", "--json", "--burn-in", "995", "campaign/density_0.9", "campaign/density_0.1/timeseries.h5",
-               "campaign/density_0.55"},
-              where());
+  const CommandResult result = runFlow({"diagram", "--json", "--burn-in", "995", "campaign/density_0.9",
+                                        "campaign/density_0.1/timeseries.h5", "campaign/density_0.55"},
+                                       where());
   ASSERT_EQ(result.exitStatus, 0) << result.describe();
   const Json json(result.out, where());
   ASSERT_EQ(json.count("runs/#"), 3U);

@@ -30,8 +30,8 @@ TEST(FlowErrors, FilesThatAreNotWhatTheCommandNeedsAreRefusedByName) {
 
   expectRefusal(runFlow({"stats", "missing.h5"}, where), {"missing.h5: no such file"});
   expectRefusal(runFlow({"stats", "notes.txt"}, where), {"notes.txt: not an HDF5 file"});
-  expectRefusal(runFlow({"stats", "foreign.h5"}, where), {"foreign.h5: an HDF5 file, but not one convoy wrote",
-                                                           "no 'kind' attribute"});
+  expectRefusal(runFlow({"stats", "foreign.h5"}, where),
+                {"foreign.h5: an HDF5 file, but not one convoy wrote", "no 'kind' attribute"});
   expectRefusal(runFlow({"stats", "snap.h5"}, where), {"snap.h5: a convoy snapshot file", "needs a time series"});
   expectRefusal(runFlow({"stats", "emptydir"}, where), {"emptydir: a directory without timeseries.h5"});
   expectRefusal(runFlow({"jams", "run/timeseries.h5"}, where),

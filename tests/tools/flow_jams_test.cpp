@@ -42,8 +42,8 @@ TEST(FlowJams, HandMadeRoadsGiveTheJamsWorkedOutByHand) {
       // 71 words: blocks across word boundaries (62..66, 1000..1129 over three words, 4095|4096),
       // "11011" (two jams of 1), and 4490..4492 wrapping into 0..1.
       {"long.h5",
-       road(70 * 64 + 13, {{0, 2}, {62, 67}, {200, 202}, {203, 205}, {1000, 1130}, {3000, 3001}, {4095, 4097},
-                           {4490, 4493}}),
+       road(70 * 64 + 13,
+            {{0, 2}, {62, 67}, {200, 202}, {203, 205}, {1000, 1130}, {3000, 3001}, {4095, 4097}, {4490, 4493}}),
        "snapshot",
        {4493, 147, 140, {{1, 3}, {4, 2}, {129, 1}}}},
       {"empty.h5", std::string(130, '0'), "snapshot", {130, 0, 0, {}}},
@@ -92,8 +92,8 @@ TEST(FlowJams, HandMadeRoadsGiveTheJamsWorkedOutByHand) {
   const CommandResult table = runFlow({"jams", "long.h5"}, directory.path());
   ASSERT_EQ(table.exitStatus, 0) << table.describe();
   const auto lines = splitTable(table.out);
-  const std::vector<std::string> summary{"long.h5", "17",  "4493", "147",  "140",     "0.952381",
-                                         "6",       "23.3333", "129", "cell", "ahead", "occupied"};
+  const std::vector<std::string> summary{"long.h5", "17",      "4493", "147",  "140",   "0.952381",
+                                         "6",       "23.3333", "129",  "cell", "ahead", "occupied"};
   const std::vector<std::string> longest{"129", "1", "129"};  // length, jams, cars in them
   EXPECT_NE(std::find(lines.begin(), lines.end(), summary), lines.end()) << table.out;
   EXPECT_NE(std::find(lines.begin(), lines.end(), longest), lines.end()) << table.out;

@@ -74,13 +74,12 @@ TEST(FlowNaschJams, HandMadeRoadsGiveTheJamsWorkedOutByHand) {
   // 71 words: a jam of 65 cars every other cell over words 15 .. 17 (1000 .. 1128), one of 1 (3000),
   // one of 2 starting just after a moving car in bit 63 of word 63 (4096, 4100), and one of 3 across
   // the end of the road (4490, 4492, 0).
-  std::map<std::uint64_t, int> longRoad{{0, 0},    {2, 1},    {990, 3},  {1130, 5}, {2999, 1}, {3000, 0},
-                                        {3001, 5}, {4095, 4}, {4096, 0}, {4100, 0}, {4200, 2}, {4490, 0},
-                                        {4492, 0}};
+  std::map<std::uint64_t, int> longRoad{{0, 0},    {2, 1},    {990, 3},  {1130, 5}, {2999, 1}, {3000, 0}, {3001, 5},
+                                        {4095, 4}, {4096, 0}, {4100, 0}, {4200, 2}, {4490, 0}, {4492, 0}};
   for (std::uint64_t cell = 1000; cell <= 1128; cell += 2) longRoad[cell] = 0;
   std::vector<Case> all = cases;
-  all.push_back({"long.h5", naschRoad(70 * 64 + 13, longRoad), 5, "snapshot",
-                 {4493, 78, 71, {{1, 1}, {2, 1}, {3, 1}, {65, 1}}}});
+  all.push_back(
+      {"long.h5", naschRoad(70 * 64 + 13, longRoad), 5, "snapshot", {4493, 78, 71, {{1, 1}, {2, 1}, {3, 1}, {65, 1}}}});
   // Every car stopped (cars every third cell over two words): one jam of all 24.
   std::map<std::uint64_t, int> stoppedRoad;
   for (std::uint64_t cell = 0; cell < 70; cell += 3) stoppedRoad[cell] = 0;
@@ -140,10 +139,10 @@ TEST(FlowNaschJams, HandMadeRoadsGiveTheJamsWorkedOutByHand) {
   const CommandResult table = runFlow({"jams", "long.h5", "rule184.h5"}, directory.path());
   ASSERT_EQ(table.exitStatus, 0) << table.describe();
   const auto lines = splitTable(table.out);
-  const std::vector<std::string> longRow{"long.h5", "23",  "4493",  "78",       "71", "0.910256",
-                                         "4",       "17.75", "65",  "velocity", "0"};
-  const std::vector<std::string> ruleRow{"rule184.h5", "0", "4", "2", "1", "0.5", "1", "1", "1",
-                                         "cell",       "ahead", "occupied"};
+  const std::vector<std::string> longRow{"long.h5", "23",    "4493", "78",       "71", "0.910256",
+                                         "4",       "17.75", "65",   "velocity", "0"};
+  const std::vector<std::string> ruleRow{"rule184.h5", "0", "4", "2",    "1",     "0.5",
+                                         "1",          "1", "1", "cell", "ahead", "occupied"};
   EXPECT_NE(std::find(lines.begin(), lines.end(), longRow), lines.end()) << table.out;
   EXPECT_NE(std::find(lines.begin(), lines.end(), ruleRow), lines.end()) << table.out;
   EXPECT_NE(table.out.find("mixed"), std::string::npos) << table.out;
@@ -184,8 +183,8 @@ TEST(FlowNaschJams, PlanesThatAreMissingOrDisagreeWithTheRoadAreRefused) {
   expectRefusal(runFlow({"jams", "noplane.h5"}, where), {"noplane.h5: damaged: velocity_planes = 3 but there is no "
                                                          "/velocity/bit_1"});
   expectRefusal(runFlow({"jams", "zeroplanes.h5"}, where), {"zeroplanes.h5: damaged: velocity_planes = 0"});
-  expectRefusal(runFlow({"jams", "encoding.h5"}, where), {"encoding.h5: a nasch snapshot, but its encoding is 'bits-v1",
-                                                          "not nasch-bitplanes-v1"});
+  expectRefusal(runFlow({"jams", "encoding.h5"}, where),
+                {"encoding.h5: a nasch snapshot, but its encoding is 'bits-v1", "not nasch-bitplanes-v1"});
   expectRefusal(runFlow({"jams", "onempty.h5"}, where), {"onempty.h5: damaged: the velocity planes disagree with the "
                                                          "road: 1 cell(s) without a car"});
   expectRefusal(runFlow({"jams", "padding.h5"}, where), {"padding.h5: damaged", "1 cell(s) without a car"});
@@ -227,8 +226,8 @@ std::string naschConfig(int vmax, const std::string& pBrake) {
 }
 
 // A hand-made run directory `directory`/timeseries.h5 (flow_fixtures.py timeseries).
-void makeRun(const fs::path& where, const std::string& directory, std::uint64_t cells, std::uint64_t cars,
-             double flow, double noise, const std::string& config, const std::string& seed = "1") {
+void makeRun(const fs::path& where, const std::string& directory, std::uint64_t cells, std::uint64_t cars, double flow,
+             double noise, const std::string& config, const std::string& seed = "1") {
   fs::create_directories(where / directory);
   std::ostringstream flowText;
   flowText.precision(17);
@@ -362,9 +361,8 @@ TEST(FlowNaschDiagram, RealNaschRunsAgreeWithTheExactCurves) {
   // vmax 1, p_brake 0.5: stochastic, within a few error bars of (1 - sqrt(1 - 4 q d (1 - d))) / 2.
   runConvoy(config, where / "v1", {"model.type=nasch", "model.vmax=1", "model.p_brake=0.5"}, where);
   // vmax 5, p_brake 0 at density 0.1 < 1/6: every car reaches vmax, flow 5 d exactly.
-  runConvoy(config, where / "v5", {"model.type=nasch", "model.vmax=5", "model.p_brake=0", "init.density=0.1",
-                                   "run.steps=4000"},
-            where);
+  runConvoy(config, where / "v5",
+            {"model.type=nasch", "model.vmax=5", "model.p_brake=0", "init.density=0.1", "run.steps=4000"}, where);
   const CommandResult v1 = runFlow({"diagram", "--json", "v1"}, where);
   ASSERT_EQ(v1.exitStatus, 0) << v1.describe();
   const Json one(v1.out, where);

@@ -19,8 +19,7 @@ class FlowStats : public ::testing::Test {
   static void SetUpTestSuite() {
     directory_ = std::make_unique<TemporaryDirectory>();
     fixture({"start-road", (where() / "start.h5").string(), "4000", "1200", "7"}, where());
-    const fs::path config =
-        writeConfig(where(), 4000, 20000, 10, "from: start.h5", "detectors: [0, 2000]");
+    const fs::path config = writeConfig(where(), 4000, 20000, 10, "from: start.h5", "detectors: [0, 2000]");
     runConvoy(config, where() / "run", {}, where());
   }
   static void TearDownTestSuite() { directory_.reset(); }

@@ -14,7 +14,7 @@ CommandResult runFlow(const std::vector<std::string>& arguments, const fs::path&
 }
 
 std::string fixture(const std::vector<std::string>& arguments, const fs::path& directory) {
-  std::vector<std::string> argv{"/usr/bin/python3", CONVOY_TOOLS_TEST_DIR "/flow_fixtures.py"};
+  std::vector<std::string> argv{CONVOY_PYTHON, CONVOY_TOOLS_TEST_DIR "/flow_fixtures.py"};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   const CommandResult result = e2e::runCommand(argv, directory, std::chrono::seconds(60));
   if (result.exitStatus != 0) throw std::runtime_error("flow_fixtures.py failed:\n" + result.describe());

@@ -1,5 +1,5 @@
 // Helpers for the convoy-flow tests: run convoy-flow and convoy, make fixtures with
-// flow_fixtures.py (/usr/bin/python3, h5py), and read convoy-flow's JSON through Python's strict parser.
+// flow_fixtures.py (Python with h5py), and read convoy-flow's JSON through Python's strict parser.
 #pragma once
 
 #include <filesystem>

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Tests of tools/convoy-plot: every figure from synthetic convoy files and convoy-flow JSON.
 
-Usage: /usr/bin/python3 tests/tools/plot_test.py --plot tools/convoy-plot [--keep DIR] [unittest args]
+Usage: python3 tests/tools/plot_test.py --plot tools/convoy-plot [--keep DIR] [unittest args]
 --keep DIR copies every figure into DIR to look at. The test that runs the real convoy-flow is
 skipped unless the environment variable CONVOY_FLOW names its executable.
 """
@@ -23,7 +23,7 @@ from matplotlib import image as mpimg
 
 PLOT = None  # path of convoy-plot, from --plot
 KEEP = None  # directory to copy the figures into, from --keep
-PYTHON = "/usr/bin/python3"
+PYTHON = sys.executable
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CONFIG = "road:\n  cells: {cells}\n  boundary: periodic\nmodel:\n  type: rule184\n"
 

@@ -44,8 +44,8 @@ Road randomRoad(std::uint64_t cells, double density, std::mt19937_64& rng) {
 
 // What the reference says about one piece of the ring over `steps` steps.
 struct Expected {
-  Road piece;                         // the piece after the steps
-  std::vector<std::uint64_t> moves;   // per step, cars of the piece that moved (counted by definition)
+  Road piece;                           // the piece after the steps
+  std::vector<std::uint64_t> moves;     // per step, cars of the piece that moved (counted by definition)
   std::vector<std::uint64_t> arrivals;  // [step][probe]: a car moved into the probe's cell
 };
 

@@ -193,8 +193,8 @@ TEST(Config, SuggestionsForMisspeltAndMisplacedKeys) {
                                          {"run.seed", "init.seed"}}) {
     SCOPED_TRACE(c.key);
     const auto problems = problemsOf(kMinimal, {c.key + "=1"});
-    EXPECT_TRUE(hasProblem(problems, {"--set " + c.key + "=1: ", "unknown key '" + c.key + "'",
-                                      "did you mean '" + c.suggestion + "'"}));
+    EXPECT_TRUE(hasProblem(
+        problems, {"--set " + c.key + "=1: ", "unknown key '" + c.key + "'", "did you mean '" + c.suggestion + "'"}));
   }
   // Nothing is suggested when no key is close.
   EXPECT_TRUE(hasNoProblemWith(problemsOf(kMinimal, {"road.zzzzzzzzzz=1"}), "did you mean"));
@@ -315,10 +315,27 @@ TEST(Config, ToYamlRoundTrips) {
   }
   // Every key of the run's physics and outputs is written out.
   const std::string yaml = convoy::toYaml(c);
-  for (const std::string key : {"cells:", "boundary:", "type:", "density:", "seed:", "steps:", "max_hours:",
-                                "directory:", "timeseries_every:", "detectors:", "snapshot_every:", "profile_bins:",
-                                "alignment:", "alignment_threshold:", "hints:", "every_steps:", "every_minutes:",
-                                "keep:", "level:", "progress_seconds:", "report_every:"}) {
+  for (const std::string key : {"cells:",
+                                "boundary:",
+                                "type:",
+                                "density:",
+                                "seed:",
+                                "steps:",
+                                "max_hours:",
+                                "directory:",
+                                "timeseries_every:",
+                                "detectors:",
+                                "snapshot_every:",
+                                "profile_bins:",
+                                "alignment:",
+                                "alignment_threshold:",
+                                "hints:",
+                                "every_steps:",
+                                "every_minutes:",
+                                "keep:",
+                                "level:",
+                                "progress_seconds:",
+                                "report_every:"}) {
     EXPECT_NE(yaml.find(key), std::string::npos) << key << " is missing from:\n" << yaml;
   }
 }
@@ -379,7 +396,8 @@ TEST(Config, FeaturesNotAvailableYetAreRefused) {
 }
 
 TEST(Config, NaschIsAcceptedWithItsKeys) {
-  const convoy::LoadedConfig loaded = convoy::parseConfig("test.yaml", kMinimal + "model:\n  type: nasch\n  vmax: 7\n  p_brake: 0.125\n", {});
+  const convoy::LoadedConfig loaded =
+      convoy::parseConfig("test.yaml", kMinimal + "model:\n  type: nasch\n  vmax: 7\n  p_brake: 0.125\n", {});
   EXPECT_EQ(loaded.config.model.type, convoy::ModelType::Nasch);
   EXPECT_EQ(loaded.config.model.vmax, 7U);
   EXPECT_EQ(loaded.config.model.pBrake, 0.125);

@@ -119,8 +119,9 @@ TEST(Decomposition, FewerWordsThanRanksLeavesTheLastRanksEmpty) {
 }
 
 TEST(Decomposition, RoadsBeyond32BitIndices) {
-  for (const std::uint64_t cells : {k2to31 - 1, k2to31, k2to31 + 5, std::uint64_t{1} << 32, (std::uint64_t{1} << 32) + 1,
-                                    std::uint64_t{1} << 40, k2to62 - 12345, k2to62 - 1, k2to62}) {
+  for (const std::uint64_t cells :
+       {k2to31 - 1, k2to31, k2to31 + 5, std::uint64_t{1} << 32, (std::uint64_t{1} << 32) + 1, std::uint64_t{1} << 40,
+        k2to62 - 12345, k2to62 - 1, k2to62}) {
     for (const int ranks : {1, 2, 3, 7, 64, 1000, 65537, 1 << 20}) {
       expectValidDecomposition(cells, ranks);
       if (HasFatalFailure()) return;
@@ -208,8 +209,8 @@ TEST(Decomposition, NeighboursFormARingOverActiveRanks) {
 // fewestCells() is the minimum, over the ranks that own cells, of their range sizes (found here by
 // looking at every rank).
 TEST(Decomposition, FewestCellsIsTheSmallestActiveRange) {
-  for (const std::uint64_t cells : {1ULL, 2ULL, 63ULL, 64ULL, 65ULL, 129ULL, 191ULL, 193ULL, 1000ULL, 4097ULL,
-                                    100'003ULL, 64ULL * 7 + 1}) {
+  for (const std::uint64_t cells :
+       {1ULL, 2ULL, 63ULL, 64ULL, 65ULL, 129ULL, 191ULL, 193ULL, 1000ULL, 4097ULL, 100'003ULL, 64ULL * 7 + 1}) {
     for (const int ranks : {1, 2, 3, 4, 7, 8, 100}) {
       const Decomposition d(cells, ranks);
       std::uint64_t fewest = cells;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "convoy/core/decomposition.hpp"
-#include "convoy/model/initial_road.hpp"
 #include "convoy/core/random.hpp"
+#include "convoy/model/initial_road.hpp"
 
 namespace {
 
@@ -80,7 +80,8 @@ TEST(InitialRoad, PiecesAtOddSplitsEqualTheWholeRoad) {
     SCOPED_TRACE(density);
     const Words whole = fill({0, cells}, density);
     const std::vector<std::uint64_t> starts = {0, 1, 2, 63, 64, 65, 127, 1000, 1001, 4095, 50001, 99999, cells};
-    for (std::size_t p = 0; p + 1 < starts.size(); ++p) expectPieceMatchesWhole(whole, 0, {starts[p], starts[p + 1]}, density);
+    for (std::size_t p = 0; p + 1 < starts.size(); ++p)
+      expectPieceMatchesWhole(whole, 0, {starts[p], starts[p + 1]}, density);
   }
 }
 
@@ -96,7 +97,8 @@ TEST(InitialRoad, EveryRankCountGivesTheSameRoad) {
 }
 
 TEST(InitialRoad, RandomRoadCellAgreesWithTheFill) {
-  for (const std::uint64_t begin : {std::uint64_t{0}, std::uint64_t{12345}, k2to32 - 100, (std::uint64_t{1} << 62) - 5000}) {
+  for (const std::uint64_t begin :
+       {std::uint64_t{0}, std::uint64_t{12345}, k2to32 - 100, (std::uint64_t{1} << 62) - 5000}) {
     const CellRange range{begin, begin + 5000};
     const Words words = fill(range, 0.3);
     for (std::uint64_t i = 0; i < range.cells(); ++i) {

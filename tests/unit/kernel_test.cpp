@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -134,15 +134,15 @@ TEST(Rule184, HandWorkedRings) {
     std::uint64_t moved;
   };
   const std::vector<Case> cases = {
-      {"1100", "1010", 1},    // the front car moves first; the one behind waits a step
-      {"1010", "0101", 2},    // free cars move towards higher index
-      {"0101", "1010", 2},    // the last cell's car wraps to cell 0
-      {"1", "1", 0},          // a lone car on a 1-cell ring: the cell ahead is itself, and full
-      {"0", "0", 0},          //
-      {"10", "01", 1},        //
-      {"01", "10", 1},        //
-      {"11", "11", 0},        //
-      {"111000", "110100", 1},  // a jam dissolves from its front
+      {"1100", "1010", 1},        // the front car moves first; the one behind waits a step
+      {"1010", "0101", 2},        // free cars move towards higher index
+      {"0101", "1010", 2},        // the last cell's car wraps to cell 0
+      {"1", "1", 0},              // a lone car on a 1-cell ring: the cell ahead is itself, and full
+      {"0", "0", 0},              //
+      {"10", "01", 1},            //
+      {"01", "10", 1},            //
+      {"11", "11", 0},            //
+      {"111000", "110100", 1},    // a jam dissolves from its front
       {"0110111", "1101110", 2},  // cells 2 and 6 move; 6 wraps into the empty cell 0
   };
   for (const Case& c : cases) {
@@ -165,9 +165,9 @@ TEST(Rule184, HandWorkedSegmentsUseTheirHalos) {
     std::uint64_t moved;
   };
   const std::vector<Case> cases = {
-      {"000", true, false, "100", 0},  {"000", false, false, "000", 0}, {"001", false, false, "000", 1},
-      {"001", false, true, "001", 0},  {"100", true, false, "010", 1},  {"1", true, true, "1", 0},
-      {"1", false, false, "0", 1},     {"0", true, true, "1", 0},       {"0", true, false, "1", 0},
+      {"000", true, false, "100", 0}, {"000", false, false, "000", 0}, {"001", false, false, "000", 1},
+      {"001", false, true, "001", 0}, {"100", true, false, "010", 1},  {"1", true, true, "1", 0},
+      {"1", false, false, "0", 1},    {"0", true, true, "1", 0},       {"0", true, false, "1", 0},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.before + " left " + std::to_string(c.left) + " right " + std::to_string(c.right));
@@ -265,9 +265,8 @@ TEST(Rule184, SegmentsOfARingMatchReference) {
     int randomPieces;
   };
   const std::vector<Split> splits = {
-      {2, {1}, 0},          {3, {1, 2}, 0},          {130, {1, 64, 65, 129}, 0},
-      {1000, {128, 512}, 0}, {777, {}, 2},            {777, {}, 5},
-      {4097, {}, 17},       {100003, {}, 3},         {100003, {}, 11},
+      {2, {1}, 0},    {3, {1, 2}, 0},  {130, {1, 64, 65, 129}, 0}, {1000, {128, 512}, 0}, {777, {}, 2}, {777, {}, 5},
+      {4097, {}, 17}, {100003, {}, 3}, {100003, {}, 11},
   };
   for (const Split& split : splits) {
     std::vector<std::uint64_t> starts = {0};

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "convoy/core/random.hpp"
 #include "convoy/model/braking.hpp"
 #include "convoy/model/nasch.hpp"
 #include "convoy/model/nasch_reference.hpp"
-#include "convoy/core/random.hpp"
 #include "convoy/model/reference_kernel.hpp"
 #include "convoy/model/rule184.hpp"
 
@@ -161,7 +161,7 @@ TEST(NaschBraking, ThresholdQuantisesToMultiplesOf2ToTheMinus32) {
   EXPECT_EQ(convoy::braking::threshold(0.5), std::uint64_t{1} << 31);
   EXPECT_EQ(convoy::braking::threshold(1.0), std::uint64_t{1} << 32);
   EXPECT_EQ(convoy::braking::threshold(0.7), 3006477107U);  // 0.7 x 2^32 = 3006477107.2
-  EXPECT_EQ(convoy::braking::threshold(1e-12), 0U);          // below 2^-33: never
+  EXPECT_EQ(convoy::braking::threshold(1e-12), 0U);         // below 2^-33: never
   EXPECT_EQ(convoy::braking::randomWords(std::uint64_t{1} << 30), 2);
   EXPECT_EQ(convoy::braking::randomWords(3006477107U), 32);
 }
@@ -170,8 +170,15 @@ TEST(NaschBraking, ThresholdQuantisesToMultiplesOf2ToTheMinus32) {
 // P (any number of significant bits) and random candidate masks.
 TEST(NaschBraking, WordWiseComparisonEqualsPerCellRule) {
   std::mt19937_64 rng(8);
-  std::vector<std::uint64_t> thresholds = {0, 1, 2, 3, std::uint64_t{1} << 31, (std::uint64_t{1} << 32) - 1,
-                                           std::uint64_t{1} << 32, thresholdOf(0.25), thresholdOf(0.7)};
+  std::vector<std::uint64_t> thresholds = {0,
+                                           1,
+                                           2,
+                                           3,
+                                           std::uint64_t{1} << 31,
+                                           (std::uint64_t{1} << 32) - 1,
+                                           std::uint64_t{1} << 32,
+                                           thresholdOf(0.25),
+                                           thresholdOf(0.7)};
   std::uniform_int_distribution<std::uint64_t> anyThreshold(0, std::uint64_t{1} << 32);
   std::uniform_int_distribution<int> lowZeros(0, 31);
   for (int i = 0; i < 40; ++i) {
@@ -250,13 +257,13 @@ TEST(Nasch, HandWorkedRings) {
   };
   const std::int16_t e = kEmpty;
   const std::vector<Case> cases = {
-      {5, {0, e, e, e, e, e, e, e, e, e}, {e, 1, e, e, e, e, e, e, e, e}, 1},      // accelerate from rest
-      {5, {e, e, 5, e, e, 0, e, e, e, e}, {e, e, e, e, 2, e, 1, e, e, e}, 3},      // keep to the gap (2)
-      {2, {2, e, e, e}, {e, e, 2, e}, 2},                                              // cruise at vmax
+      {5, {0, e, e, e, e, e, e, e, e, e}, {e, 1, e, e, e, e, e, e, e, e}, 1},  // accelerate from rest
+      {5, {e, e, 5, e, e, 0, e, e, e, e}, {e, e, e, e, 2, e, 1, e, e, e}, 3},  // keep to the gap (2)
+      {2, {2, e, e, e}, {e, e, 2, e}, 2},                                      // cruise at vmax
       {5, {e, e, e, 3}, {e, e, 3, e}, 3},  // lone car on a ring of 4: gap 3, wraps past cell 3
       {3, {1, 1, 1}, {0, 0, 0}, 0},        // full ring: nobody moves, velocities drop to 0
       {1, {e}, {e}, 0},
-      {7, {0}, {0}, 0},                    // one car on one cell: it sees itself, gap 0
+      {7, {0}, {0}, 0},  // one car on one cell: it sees itself, gap 0
   };
   for (const Case& c : cases) {
     const auto parameters = referenceParameters(c.vmax, 0.0, 1);
@@ -402,8 +409,8 @@ TEST(Nasch, Vmax1WithoutBrakingIsRule184) {
         std::vector<std::uint8_t> nextBytes;
         const std::uint64_t moved = convoy::reference::stepRing(bytes, nextBytes);
         Words next184(packed184.size());
-        const std::uint64_t moved184 = convoy::rule184::stepPacked(packed184, next184, cells, bit(packed184, cells - 1),
-                                                                   bit(packed184, 0));
+        const std::uint64_t moved184 =
+            convoy::rule184::stepPacked(packed184, next184, cells, bit(packed184, cells - 1), bit(packed184, 0));
         const Stepped s = stepRing(model, step, road, cells);
         ASSERT_EQ(s.road.occupancy, next184) << "step " << step;
         ASSERT_EQ(s.distance, moved184) << "step " << step;
@@ -491,7 +498,8 @@ TEST(NaschExact, DeterministicFlowSettles) {
     nasch::Road next = road;
     const nasch::Model model = modelOf(c.vmax, 0.0, 1);
     for (int step = 1; step <= c.settle + 200; ++step) {
-      const std::uint64_t d = nasch::stepRing(model, static_cast<std::uint64_t>(step), c.cells, road.view(), next.view());
+      const std::uint64_t d =
+          nasch::stepRing(model, static_cast<std::uint64_t>(step), c.cells, road.view(), next.view());
       if (step > c.settle) {
         ASSERT_EQ(d, exact) << "step " << step;
       }
@@ -514,7 +522,8 @@ TEST(NaschExact, LoneCarMeanVelocity) {
       const int steps = vmax > 64 ? 3000 : 20000;
       double distance = 0;
       for (int step = 1; step <= steps; ++step) {
-        distance += static_cast<double>(nasch::stepRing(model, static_cast<std::uint64_t>(step), cells, road.view(), next.view()));
+        distance += static_cast<double>(
+            nasch::stepRing(model, static_cast<std::uint64_t>(step), cells, road.view(), next.view()));
         std::swap(road, next);
       }
       const double mean = distance / steps;
@@ -562,9 +571,9 @@ TEST(Nasch, HalosFromNeighbourEdges) {
           segments[s] = {cells, firstWords[s], firstWords[s + 1] - firstWords[s]};
           const std::uint64_t first = firstWords[s] * 64;
           const std::uint64_t end = std::min(firstWords[s + 1] * 64, cells);
-          state[s] = pack(Cells(road.begin() + static_cast<std::ptrdiff_t>(first),
-                                road.begin() + static_cast<std::ptrdiff_t>(end)),
-                          vmax, segments[s].words);
+          state[s] = pack(
+              Cells(road.begin() + static_cast<std::ptrdiff_t>(first), road.begin() + static_cast<std::ptrdiff_t>(end)),
+              vmax, segments[s].words);
         }
         for (std::uint64_t step = 1; step <= 20; ++step) {
           Cells expected;

@@ -8,16 +8,16 @@
 //   (--large adds the 10^9-cell road: ~2.5 GB of memory for the reference's byte arrays)
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
-#include "convoy/model/initial_road.hpp"
 #include "convoy/core/packed_road.hpp"
+#include "convoy/model/initial_road.hpp"
 #include "convoy/model/reference_kernel.hpp"
 #include "convoy/model/rule184.hpp"
 
@@ -186,7 +186,8 @@ Options parse(int argc, char** argv) {
     } else if (arg == "--halo" && hasValue) {
       options.haloCells = std::strtoull(argv[++i], nullptr, 10);
     } else {
-      std::fprintf(stderr, "usage: convoy-bench [--large] [--seconds S] [--tile WORDS] [--halo CELLS] [--cells N] [--wall]\n");
+      std::fprintf(stderr,
+                   "usage: convoy-bench [--large] [--seconds S] [--tile WORDS] [--halo CELLS] [--cells N] [--wall]\n");
       std::exit(2);
     }
   }
@@ -204,11 +205,12 @@ int main(int argc, char** argv) {
   for (const Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
     if (convoy::rule184::available(isa)) variants.push_back(isa);
   }
-  std::printf("rule 184, density %.2f, one core, >= %.1f %s s per kernel and road; blocked: tiles of %llu words, "
-              "%llu steps per sweep; best variant here: %s\n",
-              kDensity, options.seconds, useWallClock ? "wall" : "CPU", static_cast<unsigned long long>(options.tileWords),
-              static_cast<unsigned long long>(options.haloCells),
-              std::string(convoy::rule184::nameOf(convoy::rule184::resolve(Isa::Best))).c_str());
+  std::printf(
+      "rule 184, density %.2f, one core, >= %.1f %s s per kernel and road; blocked: tiles of %llu words, "
+      "%llu steps per sweep; best variant here: %s\n",
+      kDensity, options.seconds, useWallClock ? "wall" : "CPU", static_cast<unsigned long long>(options.tileWords),
+      static_cast<unsigned long long>(options.haloCells),
+      std::string(convoy::rule184::nameOf(convoy::rule184::resolve(Isa::Best))).c_str());
   std::printf("%14s  %-18s %14s %12s\n", "cells", "kernel", "cells/s", "x reference");
   for (const std::uint64_t cells : sizes) {
     std::vector<std::uint64_t> words(convoy::packed::wordsFor(cells));

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "convoy/core/packed_road.hpp"
 #include "convoy/model/braking.hpp"
 #include "convoy/model/initial_road.hpp"
 #include "convoy/model/nasch.hpp"
 #include "convoy/model/nasch_reference.hpp"
-#include "convoy/core/packed_road.hpp"
 
 namespace {
 
@@ -53,10 +53,14 @@ int main(int argc, char** argv) {
   std::vector<std::uint64_t> sizes;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string option = argv[i];
-    if (option == "--density") density = std::atof(argv[i + 1]);
-    else if (option == "--vmax") vmax = static_cast<unsigned>(std::atoi(argv[i + 1]));
-    else if (option == "--p") p = std::atof(argv[i + 1]);
-    else if (option == "--cells") sizes.push_back(std::strtoull(argv[i + 1], nullptr, 10));
+    if (option == "--density")
+      density = std::atof(argv[i + 1]);
+    else if (option == "--vmax")
+      vmax = static_cast<unsigned>(std::atoi(argv[i + 1]));
+    else if (option == "--p")
+      p = std::atof(argv[i + 1]);
+    else if (option == "--cells")
+      sizes.push_back(std::strtoull(argv[i + 1], nullptr, 10));
     else {
       std::fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;

@@ -23,8 +23,7 @@ struct ConvoyFile {
 // Opens `path` read-only (default driver, no MPI needed). Throws InputError naming the file when it
 // is missing, not HDF5, not convoy output, or of a kind not in `kinds`; `wanted` completes the
 // sentence "... but <command> needs <wanted>".
-ConvoyFile openConvoyFile(const std::string& path, std::initializer_list<const char*> kinds,
-                          const std::string& wanted);
+ConvoyFile openConvoyFile(const std::string& path, std::initializer_list<const char*> kinds, const std::string& wanted);
 
 // A run directory means its timeseries.h5; a file is itself. Throws InputError for a directory
 // without one, and for a path that does not exist.

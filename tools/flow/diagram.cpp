@@ -82,8 +82,9 @@ std::vector<RunLocation> findRuns(const std::vector<std::string>& arguments, std
       }
     }
     if (found.empty()) {
-      throw InputError(argument + ": neither a run directory (it has no timeseries.h5) nor a campaign root (none of "
-                                  "its subdirectories has one)");
+      throw InputError(argument +
+                       ": neither a run directory (it has no timeseries.h5) nor a campaign root (none of "
+                       "its subdirectories has one)");
     }
     std::sort(found.begin(), found.end());
     std::string names;
@@ -139,8 +140,8 @@ Diagram computeDiagram(const std::vector<RunLocation>& runs, std::optional<std::
       list += (list.empty() ? "" : "; ") + describe(parameters) + ": " + std::to_string(directories.size()) +
               " run(s), e.g. " + directories.front();
     }
-    throw InputError("the nasch runs have " + std::to_string(runsOfParameters.size()) +
-                     " different parameter sets (" + list +
+    throw InputError("the nasch runs have " + std::to_string(runsOfParameters.size()) + " different parameter sets (" +
+                     list +
                      "); a fundamental diagram compares runs of one model: give the runs of each vmax and p_brake "
                      "separately");
   }

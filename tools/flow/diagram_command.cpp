@@ -64,10 +64,10 @@ void writeCsv(const Diagram& diagram, std::ostream& out) {
 
 void writeTable(const Diagram& diagram, std::ostream& out) {
   out << "model " << diagram.model << (diagram.nasch ? " (" + describe(*diagram.nasch) + ")" : std::string())
-      << "; exact curve: "
-      << (diagram.exactCurve ? "flow = " + *diagram.exactCurve : std::string("none known")) << "\n\n";
-  Table table({"directory", "density", "cells", "cars", "flow", "flow error", "velocity", "velocity error", "steps used",
-               "burn-in steps", "exact flow", "deviation (sigmas)"});
+      << "; exact curve: " << (diagram.exactCurve ? "flow = " + *diagram.exactCurve : std::string("none known"))
+      << "\n\n";
+  Table table({"directory", "density", "cells", "cars", "flow", "flow error", "velocity", "velocity error",
+               "steps used", "burn-in steps", "exact flow", "deviation (sigmas)"});
   for (const auto& row : diagram.rows) {
     // No deviation although there is an exact value: the error bar is 0 and the flow differs.
     const std::string deviation =

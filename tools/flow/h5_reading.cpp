@@ -31,8 +31,7 @@ void readRows(const h5::Dataset& dataset, std::uint64_t first, std::span<double>
   readColumn<double>(dataset, first, out, what);
 }
 
-void readRows(const h5::Dataset& dataset, std::uint64_t first, std::span<std::uint64_t> out,
-              const std::string& what) {
+void readRows(const h5::Dataset& dataset, std::uint64_t first, std::span<std::uint64_t> out, const std::string& what) {
   readColumn<std::uint64_t>(dataset, first, out, what);
 }
 

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "convoy/core/error.hpp"
+#include "convoy/core/packed_road.hpp"
 #include "convoy/h5/attribute.hpp"
 #include "convoy/h5/dataset.hpp"
-#include "convoy/core/packed_road.hpp"
 #include "convoy/io/format.hpp"
 #include "convoy/io/state_sums.hpp"
 #include "convoy_file.hpp"
@@ -168,8 +168,8 @@ std::string planeName(std::uint64_t plane) { return io::format::planeDataset(pla
 h5::Dataset openRoadWords(const ConvoyFile& file, const std::string& name, std::uint64_t words) {
   h5::Dataset dataset = h5::openDataset(file.get(), name, file.path());
   if (h5::extent(dataset) != std::vector<std::uint64_t>{words}) {
-    throw InputError(file.path() + ": /" + name + " does not hold " + std::to_string(words) +
-                     " words for the file's " + std::to_string(file.cells) + " cells");
+    throw InputError(file.path() + ": /" + name + " does not hold " + std::to_string(words) + " words for the file's " +
+                     std::to_string(file.cells) + " cells");
   }
   return dataset;
 }
@@ -310,8 +310,8 @@ JamSummary countNasch(const ConvoyFile& file) {
       what = std::to_string(withoutCar) + " cell(s) without a car (or past the last cell) have a velocity";
     }
     if (tooFast > 0) {
-      what += (what.empty() ? "" : ", and ") + std::to_string(tooFast) + " car(s) are faster than model.vmax = " +
-              std::to_string(vmax);
+      what += (what.empty() ? "" : ", and ") + std::to_string(tooFast) +
+              " car(s) are faster than model.vmax = " + std::to_string(vmax);
     }
     throw InputError(path + ": damaged: the velocity planes disagree with the road: " + what);
   }

@@ -22,7 +22,7 @@ struct JamSummary {
   std::uint64_t largestJam = 0;
   std::map<std::uint64_t, std::uint64_t> jamLengths;  // length -> count (count > 0)
 
-  void add(const JamSummary& other);  // for totals over files
+  void add(const JamSummary& other);              // for totals over files
   std::optional<double> stoppedFraction() const;  // none on an empty road
   std::optional<double> meanJamLength() const;    // none without jams
 };
@@ -42,7 +42,7 @@ class JamCounter {
   void recordBlock(std::uint64_t occupied, JamSummary& summary) const;
 
   std::uint64_t cells_;
-  std::uint64_t position_ = 0;    // cells seen
+  std::uint64_t position_ = 0;  // cells seen
   std::uint64_t cars_ = 0;
   std::uint64_t currentRun_ = 0;  // occupied cells ending at the current position
   std::uint64_t firstRun_ = 0;    // the block starting at cell 0 (joined with the last at the end)

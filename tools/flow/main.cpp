@@ -9,8 +9,8 @@
 
 #include "commands.hpp"
 #include "convoy/core/error.hpp"
-#include "convoy/h5/handle.hpp"
 #include "convoy/core/version.hpp"
+#include "convoy/h5/handle.hpp"
 
 namespace convoy::flow {
 namespace {
@@ -91,8 +91,9 @@ ExitCode dispatch(int argc, char** argv) {
   addFormatFlags(stats, arguments);
 
   CLI::App* diagram = app.add_subcommand("diagram", "the fundamental diagram of a campaign: one row per run");
-  diagram->add_option("directories", arguments.diagram.inputs,
-                      "run directories, or campaign roots whose subdirectories are runs")
+  diagram
+      ->add_option("directories", arguments.diagram.inputs,
+                   "run directories, or campaign roots whose subdirectories are runs")
       ->required();
   CLI::Option* diagramBurnIn = addBurnIn(diagram, arguments);
   addFormatFlags(diagram, arguments);

@@ -42,14 +42,14 @@ NaschParameters naschParametersFromYaml(const std::string& yamlText, const std::
     if (vmax < 1 || vmax > 255) throw InputError(source + ": model.vmax = " + std::to_string(vmax) + " (1 .. 255)");
     parameters.vmax = static_cast<std::uint64_t>(vmax);
   } catch (const YAML::Exception&) {
-    throw InputError(source + ": model.vmax in the stored config is not a whole number: '" +
-                     value("vmax").Scalar() + "'");
+    throw InputError(source + ": model.vmax in the stored config is not a whole number: '" + value("vmax").Scalar() +
+                     "'");
   }
   try {
     parameters.pBrake = value("p_brake").as<double>();
   } catch (const YAML::Exception&) {
-    throw InputError(source + ": model.p_brake in the stored config is not a number: '" +
-                     value("p_brake").Scalar() + "'");
+    throw InputError(source + ": model.p_brake in the stored config is not a number: '" + value("p_brake").Scalar() +
+                     "'");
   }
   if (!(parameters.pBrake >= 0.0 && parameters.pBrake <= 1.0)) {
     throw InputError(source + ": model.p_brake = " + value("p_brake").Scalar() + " (0 .. 1)");
@@ -62,7 +62,8 @@ std::optional<NaschParameters> naschParametersOf(const ConvoyFile& file) {
   if (!h5::hasAttribute(file.get(), "config")) {
     throw InputError(file.path() + ": a nasch run, but the file has no 'config' attribute (model.vmax, model.p_brake)");
   }
-  return naschParametersFromYaml(h5::readAttribute<std::string>(file.get(), "config"), file.path() + " (attribute config)");
+  return naschParametersFromYaml(h5::readAttribute<std::string>(file.get(), "config"),
+                                 file.path() + " (attribute config)");
 }
 
 }  // namespace convoy::flow

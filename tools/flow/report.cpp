@@ -29,10 +29,14 @@ std::size_t utf8SequenceLength(std::string_view text, std::size_t at) {
   const unsigned char lead = byte(at);
   std::size_t length = 0;
   if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) length = 2;
-  else if (lead >= 0xE0 && lead <= 0xEF) length = 3;
-  else if (lead >= 0xF0 && lead <= 0xF4) length = 4;
-  else return 0;
+  if (lead >= 0xC2 && lead <= 0xDF)
+    length = 2;
+  else if (lead >= 0xE0 && lead <= 0xEF)
+    length = 3;
+  else if (lead >= 0xF0 && lead <= 0xF4)
+    length = 4;
+  else
+    return 0;
   if (at + length > text.size()) return 0;
   for (std::size_t i = 1; i < length; ++i) {
     if ((byte(at + i) & 0xC0) != 0x80) return 0;
@@ -106,9 +110,7 @@ std::string jsonString(std::string_view text) {
   return out + "\"";
 }
 
-void JsonWriter::newline() {
-  out_ << '\n' << std::string(2 * firstInScope_.size(), ' ');
-}
+void JsonWriter::newline() { out_ << '\n' << std::string(2 * firstInScope_.size(), ' '); }
 
 void JsonWriter::beforeValue() {
   if (afterKey_) {
@@ -225,7 +227,8 @@ void Table::writeAligned(std::ostream& out) const {
 
 void Table::writeCsv(std::ostream& out) const {
   const auto writeLine = [&](const std::vector<std::string>& cells) {
-    for (std::size_t column = 0; column < cells.size(); ++column) out << (column > 0 ? "," : "") << csvCell(cells[column]);
+    for (std::size_t column = 0; column < cells.size(); ++column)
+      out << (column > 0 ? "," : "") << csvCell(cells[column]);
     out << '\n';
   };
   writeLine(headers_);

@@ -43,8 +43,8 @@ BurnInResult chooseBurnIn(const Timeseries& timeseries, const analysis::SeriesSo
     result.method = BurnInMethod::Mser;
     result.rows = mser.rows;
     if (rows - result.rows < analysis::kMinimumRows) {
-      throw InputError(tooShort(timeseries, result.rows,
-                                " (found by MSER); run longer, or give --burn-in STEPS" + rowWidth));
+      throw InputError(
+          tooShort(timeseries, result.rows, " (found by MSER); run longer, or give --burn-in STEPS" + rowWidth));
     }
   }
   result.steps = result.rows * timeseries.every;
@@ -54,8 +54,10 @@ BurnInResult chooseBurnIn(const Timeseries& timeseries, const analysis::SeriesSo
 void addWarnings(RunStatistics& statistics) {
   const std::string steady = "the series has not reached a steady state; run longer";
   if (!statistics.burnIn.settled) {
-    statistics.warnings.push_back(statistics.path + ": flow: MSER's burn-in lies in the second half of the series "
-                                  "(no end of the transient seen); " + steady);
+    statistics.warnings.push_back(statistics.path +
+                                  ": flow: MSER's burn-in lies in the second half of the series "
+                                  "(no end of the transient seen); " +
+                                  steady);
   }
   for (const auto& quantity : statistics.quantities) {
     const analysis::Estimate& estimate = quantity.estimate;
@@ -95,8 +97,8 @@ RunStatistics computeRunStatistics(const std::string& timeseriesPath, std::optio
     const ColumnSeries flow(timeseries, "flow");
     statistics.burnIn = chooseBurnIn(timeseries, flow, burnInSteps);
     const std::uint64_t first = statistics.burnIn.rows;
-    statistics.quantities.push_back({"flow", std::nullopt, "cars/step", "vehicles/h", perHour,
-                                     analysis::estimate(flow, first)});
+    statistics.quantities.push_back(
+        {"flow", std::nullopt, "cars/step", "vehicles/h", perHour, analysis::estimate(flow, first)});
     const ColumnSeries velocity(timeseries, "mean_velocity");
     statistics.quantities.push_back({"mean_velocity", std::nullopt, "cells/step", "km/h",
                                      units.cellLengthMetres / units.stepSeconds * 3.6,

@@ -22,7 +22,7 @@ struct BurnInResult {
   std::uint64_t rows = 0;
   std::uint64_t steps = 0;  // rows x timeseries_every
   BurnInMethod method = BurnInMethod::Mser;
-  bool settled = true;  // MSER saw a steady state (also checked when the burn-in is given)
+  bool settled = true;         // MSER saw a steady state (also checked when the burn-in is given)
   std::uint64_t mserRows = 0;  // MSER's own choice, also when the burn-in is given
 };
 

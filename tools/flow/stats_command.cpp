@@ -66,25 +66,66 @@ void writeJson(const RunStatistics& run, const Units& units, std::ostream& out) 
 }
 
 void writeCsv(const RunStatistics& run, std::ostream& out) {
-  Table table({"file", "model", "cells", "cars", "density", "timeseries_every", "rows", "last_step", "burn_in_rows",
-               "burn_in_steps", "burn_in_method", "settled", "name", "position", "unit", "physical_unit", "mean",
-               "standard_error", "physical_mean", "physical_standard_error", "naive_error", "blocking_error",
-               "blocking_converged", "tau_int", "tau_int_error", "window", "window_converged", "effective_samples",
+  Table table({"file",
+               "model",
+               "cells",
+               "cars",
+               "density",
+               "timeseries_every",
+               "rows",
+               "last_step",
+               "burn_in_rows",
+               "burn_in_steps",
+               "burn_in_method",
+               "settled",
+               "name",
+               "position",
+               "unit",
+               "physical_unit",
+               "mean",
+               "standard_error",
+               "physical_mean",
+               "physical_standard_error",
+               "naive_error",
+               "blocking_error",
+               "blocking_converged",
+               "tau_int",
+               "tau_int_error",
+               "window",
+               "window_converged",
+               "effective_samples",
                "samples"});
   const auto flag = [](bool value) { return std::string(value ? "true" : "false"); };
   for (const auto& quantity : run.quantities) {
     const analysis::Estimate& estimate = quantity.estimate;
-    table.addRow({run.path, run.model, std::to_string(run.cells), std::to_string(run.cars), fullPrecision(run.density),
-                  std::to_string(run.every), std::to_string(run.rows), std::to_string(run.lastStep),
-                  std::to_string(run.burnIn.rows), std::to_string(run.burnIn.steps), methodName(run.burnIn.method),
-                  flag(run.burnIn.settled), quantity.name,
-                  quantity.position ? std::to_string(*quantity.position) : "", quantity.unit, quantity.physicalUnit,
-                  fullPrecision(estimate.mean), fullPrecision(estimate.standardError()),
+    table.addRow({run.path,
+                  run.model,
+                  std::to_string(run.cells),
+                  std::to_string(run.cars),
+                  fullPrecision(run.density),
+                  std::to_string(run.every),
+                  std::to_string(run.rows),
+                  std::to_string(run.lastStep),
+                  std::to_string(run.burnIn.rows),
+                  std::to_string(run.burnIn.steps),
+                  methodName(run.burnIn.method),
+                  flag(run.burnIn.settled),
+                  quantity.name,
+                  quantity.position ? std::to_string(*quantity.position) : "",
+                  quantity.unit,
+                  quantity.physicalUnit,
+                  fullPrecision(estimate.mean),
+                  fullPrecision(estimate.standardError()),
                   fullPrecision(estimate.mean * quantity.physicalFactor),
-                  fullPrecision(estimate.standardError() * quantity.physicalFactor), fullPrecision(estimate.naiveError),
-                  fullPrecision(estimate.blockingError), flag(estimate.blockingConverged),
-                  fullPrecision(estimate.tauInt), fullPrecision(estimate.tauIntError), std::to_string(estimate.window),
-                  flag(estimate.windowConverged), fullPrecision(estimate.effectiveSamples),
+                  fullPrecision(estimate.standardError() * quantity.physicalFactor),
+                  fullPrecision(estimate.naiveError),
+                  fullPrecision(estimate.blockingError),
+                  flag(estimate.blockingConverged),
+                  fullPrecision(estimate.tauInt),
+                  fullPrecision(estimate.tauIntError),
+                  std::to_string(estimate.window),
+                  flag(estimate.windowConverged),
+                  fullPrecision(estimate.effectiveSamples),
                   std::to_string(estimate.samples)});
   }
   table.writeCsv(out);
@@ -100,18 +141,19 @@ void writeTable(const RunStatistics& run, const Units& units, std::ostream& out)
       << run.burnIn.steps << " steps = " << run.burnIn.rows << " rows ("
       << (run.burnIn.method == BurnInMethod::Mser ? "found by MSER" : "given") << ", "
       << (run.burnIn.settled ? "settled" : "NOT settled") << ")\n";
-  out << "physical units: cell " << shortNumber(units.cellLengthMetres) << " m, step "
-      << shortNumber(units.stepSeconds) << " s\n\n";
-  Table table({"quantity", "mean +- error", "unit", "physical", "physical unit", "tau_int (rows)", "eff. samples", "samples",
-               "plateau", "window"});
+  out << "physical units: cell " << shortNumber(units.cellLengthMetres) << " m, step " << shortNumber(units.stepSeconds)
+      << " s\n\n";
+  Table table({"quantity", "mean +- error", "unit", "physical", "physical unit", "tau_int (rows)", "eff. samples",
+               "samples", "plateau", "window"});
   for (const auto& quantity : run.quantities) {
     const analysis::Estimate& estimate = quantity.estimate;
-    table.addRow({quantity.name, plusMinus(estimate.mean, estimate.standardError()), quantity.unit,
-                  plusMinus(estimate.mean * quantity.physicalFactor, estimate.standardError() * quantity.physicalFactor),
-                  quantity.physicalUnit, plusMinus(estimate.tauInt, estimate.tauIntError),
-                  shortNumber(estimate.effectiveSamples), std::to_string(estimate.samples),
-                  estimate.blockingConverged ? "yes" : "no",
-                  std::to_string(estimate.window) + (estimate.windowConverged ? "" : " (not met)")});
+    table.addRow(
+        {quantity.name, plusMinus(estimate.mean, estimate.standardError()), quantity.unit,
+         plusMinus(estimate.mean * quantity.physicalFactor, estimate.standardError() * quantity.physicalFactor),
+         quantity.physicalUnit, plusMinus(estimate.tauInt, estimate.tauIntError),
+         shortNumber(estimate.effectiveSamples), std::to_string(estimate.samples),
+         estimate.blockingConverged ? "yes" : "no",
+         std::to_string(estimate.window) + (estimate.windowConverged ? "" : " (not met)")});
   }
   table.writeAligned(out);
 }
@@ -121,8 +163,8 @@ void writeTable(const RunStatistics& run, const Units& units, std::ostream& out)
 void warn(std::ostream& err, const std::string& text) { err << "convoy-flow: warning: " << text << "\n"; }
 
 void statsCommand(const StatsOptions& options, std::ostream& out, std::ostream& err) {
-  const RunStatistics run = computeRunStatistics(timeseriesPathOf(options.input), options.burnInSteps, options.units,
-                                                 Detectors::Include);
+  const RunStatistics run =
+      computeRunStatistics(timeseriesPathOf(options.input), options.burnInSteps, options.units, Detectors::Include);
   switch (options.format) {
     case OutputFormat::Json:
       writeJson(run, options.units, out);

@@ -38,4 +38,3 @@ void DetectorSeries::read(std::uint64_t first, std::span<double> out) const {
 }
 
 }  // namespace convoy::flow
-

@@ -36,8 +36,8 @@ struct Estimate {
   std::uint64_t firstRow = 0;
   std::uint64_t samples = 0;
   double mean = 0.0;
-  double variance = 0.0;     // of single rows (1/(n-1) normalisation)
-  double naiveError = 0.0;   // sqrt(variance / samples): right only for uncorrelated rows
+  double variance = 0.0;    // of single rows (1/(n-1) normalisation)
+  double naiveError = 0.0;  // sqrt(variance / samples): right only for uncorrelated rows
 
   // Blocking: the levels (every level with at least 2 blocks), and the plateau chosen by Jonsson's
   // (2018) test: the first level from which on the block means show no lag-1 correlation at the 1%
@@ -52,9 +52,9 @@ struct Estimate {
   // AR(1) series (1 + phi) / (1 - phi), a constant series tau = 1 by convention. The window is Sokal's:
   // the smallest W with W >= c tau_S(W), c = 6, in his convention tau_S = tau / 2.
   double tauInt = 0.0;
-  double tauIntError = 0.0;  // Madras-Sokal: tau sqrt(2 (2W + 1) / n)
-  std::uint64_t window = 0;  // in rows
-  bool windowConverged = false;  // false: no W <= n / c met the criterion
+  double tauIntError = 0.0;           // Madras-Sokal: tau sqrt(2 (2W + 1) / n)
+  std::uint64_t window = 0;           // in rows
+  bool windowConverged = false;       // false: no W <= n / c met the criterion
   double autocorrelationError = 0.0;  // sqrt(tau variance / n)
   double effectiveSamples = 0.0;      // n / tau
   // 1: rho(t) summed exactly over single rows. b > 1: the series was too long (memory) or too strongly

@@ -1,4 +1,4 @@
-// The run's configuration (SPEC.md "Config"), loaded from YAML with every value checked.
+// The run's configuration (docs/config.md), loaded from YAML with every value checked.
 #pragma once
 
 #include <cstdint>
@@ -48,7 +48,7 @@ struct Config {
       std::uint64_t every = 0;
     } spacetime;
     struct Hdf5 {
-      std::uint64_t alignment = 1 << 20;          // bytes; objects start at multiples of this
+      std::uint64_t alignment = 1 << 20;           // bytes; objects start at multiples of this
       std::uint64_t alignmentThreshold = 1 << 16;  // bytes; smaller objects are not aligned
       std::map<std::string, std::string> hints;    // MPI-IO hints (striping_factor, cray_cb_*, ...)
     } hdf5;

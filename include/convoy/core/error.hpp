@@ -1,4 +1,4 @@
-// The two kinds of failure a user can act on, and the exit codes of SPEC.md they map to.
+// The two kinds of failure a user can act on, and the exit codes of docs/cli.md they map to.
 #pragma once
 
 #include <stdexcept>

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <string>
 
-
 namespace convoy {
 
 // Installs the default logger for the MPI rank `rank`. `level` is one of trace, debug, info, warn, error.

@@ -11,8 +11,8 @@ namespace convoy::h5 {
 
 // Tunables of the config's output.hdf5 section (Lustre striping, ARCHER2's cray_cb_* hints, ...).
 struct Settings {
-  std::uint64_t alignment = 1 << 20;           // objects >= alignmentThreshold start at multiples of this
-  std::uint64_t alignmentThreshold = 1 << 16;  // bytes
+  std::uint64_t alignment = 1 << 20;            // objects >= alignmentThreshold start at multiples of this
+  std::uint64_t alignmentThreshold = 1 << 16;   // bytes
   std::map<std::string, std::string> mpiHints;  // passed to MPI_File_open through an MPI_Info
 };
 

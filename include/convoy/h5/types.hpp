@@ -15,9 +15,8 @@ namespace convoy::h5 {
 
 // The element types convoy reads and writes.
 template <typename T>
-concept Element = std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t> ||
-                  std::is_same_v<T, double> || std::is_same_v<T, float> || std::is_same_v<T, std::uint8_t> ||
-                  std::is_same_v<T, std::int16_t>;
+concept Element = std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t> || std::is_same_v<T, double> ||
+    std::is_same_v<T, float> || std::is_same_v<T, std::uint8_t> || std::is_same_v<T, std::int16_t>;
 
 template <Element T>
 hid_t nativeType();

@@ -6,8 +6,8 @@
 #include <span>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/core/decomposition.hpp"
+#include "convoy/parallel/comm.hpp"
 
 namespace convoy::io {
 

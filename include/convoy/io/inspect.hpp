@@ -5,8 +5,8 @@
 #include <ostream>
 #include <string>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/core/error.hpp"
+#include "convoy/parallel/comm.hpp"
 
 namespace convoy::io {
 

@@ -19,7 +19,7 @@ struct TimeseriesInfo {
   std::string model;
   std::uint64_t cells = 0;
   std::uint64_t cars = 0;
-  std::uint64_t vmax = 1;  // the fastest a car may be: 1 for rule 184, 255 for NaSch
+  std::uint64_t vmax = 1;   // the fastest a car may be: 1 for rule 184, 255 for NaSch
   std::uint64_t every = 1;  // steps per row
   std::uint64_t rows = 0;   // complete rows
   std::int64_t lastStep = 0;

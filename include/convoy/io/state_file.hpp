@@ -43,9 +43,9 @@ struct StateContents {
 };
 
 struct StateFileWrite {
-  std::uint64_t bytes = 0;       // the file's size
-  double seconds = 0.0;          // on this rank's clock
-  std::uint64_t transfers = 0;   // collective MPI-IO writes this rank took part in (alike on every rank)
+  std::uint64_t bytes = 0;      // the file's size
+  double seconds = 0.0;         // on this rank's clock
+  std::uint64_t transfers = 0;  // collective MPI-IO writes this rank took part in (alike on every rank)
 };
 
 // Collective. Writes `road` (its occupancy and velocity planes, as /road and /velocity/bit_<b>) and
@@ -59,8 +59,8 @@ StateFileWrite writeStateFile(const Comm& comm, const std::string& path, const R
 // is given and not empty (loading a road), else through a bounded buffer. Returns the sums over the
 // whole road, the same on every rank (planes from `into.size()` on count as too fast). A missing or
 // misshapen dataset or a failed read: RuntimeError on every rank.
-StateSums readStateRoad(const Comm& comm, const std::string& path, const Decomposition& decomposition,
-                        unsigned planes, std::span<const std::span<std::uint64_t>> into = {});
+StateSums readStateRoad(const Comm& comm, const std::string& path, const Decomposition& decomposition, unsigned planes,
+                        std::span<const std::span<std::uint64_t>> into = {});
 // The layers of `road` to load into: its occupancy, then its velocity planes.
 std::vector<std::span<std::uint64_t>> layersOf(Road& road);
 

@@ -11,9 +11,9 @@ namespace convoy::io {
 struct StateSums {
   std::uint64_t digestSum = 0;  // modulo 2^64
   std::uint64_t cars = 0;
-  std::uint64_t paddingWords = 0;  // words with bits set past the road's last cell
+  std::uint64_t paddingWords = 0;     // words with bits set past the road's last cell
   std::uint64_t strayVelocities = 0;  // words with a velocity bit on a cell without a car
-  std::uint64_t planesBeyond = 0;  // words with bits in planes from `keptPlanes` on (too fast for the run)
+  std::uint64_t planesBeyond = 0;     // words with bits in planes from `keptPlanes` on (too fast for the run)
 
   // Global occupancy words firstWord, firstWord + 1, ... of a road of `cells` cells, with their
   // velocity planes (`planes[b]` the same words of plane b; none for rule 184).

@@ -12,9 +12,9 @@ namespace convoy {
 
 // One row of the time series: the interval (step - steps, step].
 struct FlowRow {
-  std::uint64_t step = 0;   // last step of the interval
-  std::uint64_t steps = 0;  // steps in the interval
-  std::int64_t distance = 0;  // cells travelled by all cars
+  std::uint64_t step = 0;                    // last step of the interval
+  std::uint64_t steps = 0;                   // steps in the interval
+  std::int64_t distance = 0;                 // cells travelled by all cars
   std::vector<std::int64_t> detectorCounts;  // cars that entered each detector cell
 };
 

@@ -18,7 +18,7 @@ namespace convoy::nasch {
 inline constexpr unsigned kMaxVmax = 255;
 
 struct Model {
-  unsigned vmax = 5;                // 1 .. 255
+  unsigned vmax = 5;                 // 1 .. 255
   std::uint64_t brakeThreshold = 0;  // P of braking.hpp: braking::threshold(p_brake)
   std::uint64_t seed = 0;
 };
@@ -95,8 +95,7 @@ enum class Edge { First, Last };
 Road edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge);
 
 // One step of a whole ring held in one process (one segment; the single-rank case).
-std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old,
-                       Layers next);
+std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old, Layers next);
 
 // Byte-per-cell form for tests, snapshots and init: kEmpty or the car's velocity. Two bytes, since
 // velocities go up to 255.

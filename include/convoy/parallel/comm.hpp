@@ -73,15 +73,15 @@ class Comm {
   std::vector<std::vector<std::uint8_t>> gatherToRoot(std::span<const std::uint8_t> mine) const;
   // Rank `root`'s value, on every rank: trivially copyable values, text, and vectors of values.
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  T broadcast(T value, int root = 0) const {
+  requires std::is_trivially_copyable_v<T> T broadcast(T value, int root = 0)
+  const {
     broadcastBytes(&value, sizeof(T), root);
     return value;
   }
   std::string broadcast(const std::string& text, int root = 0) const;
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  std::vector<T> broadcast(std::vector<T> values, int root = 0) const {
+  requires std::is_trivially_copyable_v<T> std::vector<T> broadcast(std::vector<T> values, int root = 0)
+  const {
     values.resize(broadcast<std::uint64_t>(values.size(), root));
     broadcastBytes(values.data(), values.size() * sizeof(T), root);
     return values;
@@ -108,8 +108,7 @@ class Comm {
   // The same without blocking: posts the receives and sends and returns at once, so that the caller
   // can compute what does not need the halos while the messages travel.
   [[nodiscard]] PendingExchange startExchange(int left, int right, std::span<const std::uint64_t> toLeft,
-                                              std::span<const std::uint64_t> toRight,
-                                              std::span<std::uint64_t> fromLeft,
+                                              std::span<const std::uint64_t> toRight, std::span<std::uint64_t> fromLeft,
                                               std::span<std::uint64_t> fromRight) const;
 
  private:

@@ -7,10 +7,10 @@
 #include <span>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
 #include "convoy/model/nasch.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/parallel/road.hpp"
 
 namespace convoy {

@@ -8,10 +8,10 @@
 #include <span>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
 #include "convoy/model/rule184.hpp"
+#include "convoy/parallel/comm.hpp"
 
 namespace convoy {
 
@@ -22,9 +22,9 @@ struct LocalDetector {
   std::size_t index = 0;
 };
 
-// How rule 184's road advances (NaSch ignores these: its halo depth follows from vmax): halos `haloWords` x 64 cells deep (so up to that many steps per halo
-// exchange, as a car moves at most one cell per step), never deeper than the fewest cells a rank
-// owns, and tiles of `tileWords` words advanced all those steps while they sit in cache.
+// How rule 184's road advances (NaSch ignores these: its halo depth follows from vmax): halos `haloWords` x 64 cells
+// deep (so up to that many steps per halo exchange, as a car moves at most one cell per step), never deeper than the
+// fewest cells a rank owns, and tiles of `tileWords` words advanced all those steps while they sit in cache.
 struct RoadOptions {
   std::uint64_t haloWords = 4;
   std::uint64_t tileWords = 1024;

@@ -5,8 +5,8 @@
 #include <span>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/core/decomposition.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/parallel/road.hpp"
 
 namespace convoy {

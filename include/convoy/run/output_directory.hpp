@@ -1,12 +1,12 @@
-// The run's output directory (SPEC.md "Files in the output directory"): checked, created, and given
+// The run's output directory (docs/output.md): checked, created, and given
 // the resolved config, by rank 0, with any problem shared so every rank stops together.
 #pragma once
 
 #include <filesystem>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
 #include "convoy/core/error.hpp"
+#include "convoy/parallel/comm.hpp"
 
 namespace convoy {
 

@@ -42,7 +42,7 @@ class RunOutputs {
   io::RunIdentity identity_;
   std::optional<io::TimeseriesWriter> timeseries_;  // rank 0 only
   std::optional<SpacetimeRecorder> spacetime_;      // with output.spacetime.every > 0
-  std::uint64_t pendingRows_ = 0;  // rows appended since the last flush, counted alike on every rank
+  std::uint64_t pendingRows_ = 0;                   // rows appended since the last flush, counted alike on every rank
   double lastFlushAt_ = 0.0;
 };
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
 #include "convoy/model/flow_ledger.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/parallel/road.hpp"
 
 namespace convoy {

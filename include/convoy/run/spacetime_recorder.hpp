@@ -7,10 +7,10 @@
 #include <optional>
 #include <vector>
 
-#include "convoy/parallel/comm.hpp"
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
 #include "convoy/io/spacetime_file.hpp"
+#include "convoy/parallel/comm.hpp"
 #include "convoy/run/restart.hpp"
 #include "convoy/run/simulation.hpp"
 
@@ -54,10 +54,10 @@ class SpacetimeRecorder {
   SpacetimeWindow window_;
   std::uint64_t cells_;
   Decomposition decomposition_;
-  std::vector<WindowPiece> pieces_;           // this rank's
-  std::vector<std::int64_t> sampledSteps_;    // since the last gather, alike on every rank
-  std::vector<std::uint8_t> sampledCells_;    // this rank's cells of those rows
-  std::optional<io::SpacetimeFile> file_;         // rank 0 only
+  std::vector<WindowPiece> pieces_;         // this rank's
+  std::vector<std::int64_t> sampledSteps_;  // since the last gather, alike on every rank
+  std::vector<std::uint8_t> sampledCells_;  // this rank's cells of those rows
+  std::optional<io::SpacetimeFile> file_;   // rank 0 only
 };
 
 }  // namespace convoy
