@@ -37,6 +37,20 @@ std::optional<std::uint64_t> parseUnsigned(const YAML::Node& node) {
   return static_cast<std::uint64_t>(*real);
 }
 
+// The shortest text that reads back as the same double.
+std::string exact(double value) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+// The field's value in a config that is only read (the accessors of the table are shared by apply,
+// which writes, and by emit and text, which only read).
+template <typename Value>
+const Value& valueIn(const std::function<Value&(Config&)>& field, const Config& config) {
+  return field(const_cast<Config&>(config));
+}
+
 std::string rangeText(std::uint64_t min, std::uint64_t max) {
   auto show = [](std::uint64_t v) {
     if (v == kMaxCells) return std::string("2^62");
@@ -48,12 +62,15 @@ std::string rangeText(std::uint64_t min, std::uint64_t max) {
 
 KeySpec unsignedKey(std::string path, std::uint64_t min, std::uint64_t max,
                     std::function<std::uint64_t&(Config&)> field) {
-  return {std::move(path), rangeText(min, max), [=](const YAML::Node& node, Config& config) {
+  return {std::move(path), rangeText(min, max),
+          [=](const YAML::Node& node, Config& config) {
             const auto value = parseUnsigned(node);
             if (!value || *value < min || *value > max) return false;
             field(config) = *value;
             return true;
-          }};
+          },
+          [=](const Config& config, YAML::Emitter& out) { out << valueIn(field, config); },
+          [=](const Config& config) { return std::to_string(valueIn(field, config)); }};
 }
 
 KeySpec realKey(std::string path, double min, double max, std::function<double&(Config&)> field) {
@@ -69,7 +86,9 @@ KeySpec realKey(std::string path, double min, double max, std::function<double&(
             if (!value || *value < min || *value > max) return false;
             field(config) = *value + 0.0;  // -0 is 0
             return true;
-          }};
+          },
+          [=](const Config& config, YAML::Emitter& out) { out << exact(valueIn(field, config)); },
+          [=](const Config& config) { return exact(valueIn(field, config)); }};
 }
 
 template <typename Value>
@@ -77,7 +96,14 @@ KeySpec choiceKey(std::string path, std::vector<std::pair<std::string, Value>> c
                   std::function<Value&(Config&)> field) {
   std::string expected = "one of";
   for (const auto& choice : choices) expected += (&choice == &choices.front() ? " " : ", ") + choice.first;
-  return {std::move(path), expected, [=](const YAML::Node& node, Config& config) {
+  auto nameOf = [=](const Config& config) {
+    for (const auto& [name, value] : choices) {
+      if (valueIn(field, config) == value) return name;
+    }
+    return std::string("?");
+  };
+  return {std::move(path), expected,
+          [=](const YAML::Node& node, Config& config) {
             if (!node.IsScalar()) return false;
             for (const auto& [name, value] : choices) {
               if (node.Scalar() == name) {
@@ -86,15 +112,19 @@ KeySpec choiceKey(std::string path, std::vector<std::pair<std::string, Value>> c
               }
             }
             return false;
-          }};
+          },
+          [=](const Config& config, YAML::Emitter& out) { out << nameOf(config); }, nameOf};
 }
 
 KeySpec textKey(std::string path, std::function<std::string&(Config&)> field) {
-  return {std::move(path), "a non-empty text", [=](const YAML::Node& node, Config& config) {
+  return {std::move(path), "a non-empty text",
+          [=](const YAML::Node& node, Config& config) {
             if (!node.IsScalar() || node.Scalar().empty()) return false;
             field(config) = node.Scalar();
             return true;
-          }};
+          },
+          [=](const Config& config, YAML::Emitter& out) { out << valueIn(field, config); },
+          [=](const Config& config) { return valueIn(field, config); }};
 }
 
 KeySpec unsignedListKey(std::string path, std::function<std::vector<std::uint64_t>&(Config&)> field) {
@@ -109,6 +139,12 @@ KeySpec unsignedListKey(std::string path, std::function<std::vector<std::uint64_
             }
             field(config) = std::move(values);
             return true;
+          },
+          [=](const Config& config, YAML::Emitter& out) { out << YAML::Flow << valueIn(field, config); },
+          [=](const Config& config) {
+            std::string text;
+            for (const std::uint64_t value : valueIn(field, config)) text += std::to_string(value) + ",";
+            return text;
           }};
 }
 
@@ -124,32 +160,62 @@ KeySpec hintsKey(std::string path, std::function<std::map<std::string, std::stri
             }
             field(config) = std::move(hints);
             return true;
+          },
+          [=](const Config& config, YAML::Emitter& out) { out << YAML::Flow << valueIn(field, config); },
+          [=](const Config& config) {
+            std::string text;
+            for (const auto& [name, value] : valueIn(field, config)) text += name + "=" + value + ",";
+            return text;
           }};
+}
+
+bool isNasch(const Config& config) { return config.model.type == ModelType::Nasch; }
+bool fromRandomRoad(const Config& config) { return config.init.from.empty(); }
+bool fromFile(const Config& config) { return !config.init.from.empty(); }
+bool datasetNamed(const Config& config) { return !config.init.dataset.empty(); }
+
+// A physics key (KeySpec::physics), shown and mattering only where `matters` holds.
+KeySpec physics(KeySpec spec, std::function<bool(const Config&)> matters = nullptr) {
+  spec.physics = true;
+  if (matters) spec.shown = spec.matters = std::move(matters);
+  return spec;
+}
+
+KeySpec shownWhen(KeySpec spec, std::function<bool(const Config&)> shown) {
+  spec.shown = std::move(shown);
+  return spec;
 }
 
 std::vector<KeySpec> makeKeySpecs() {
   const std::uint64_t maxSeed = std::numeric_limits<std::uint64_t>::max();
   return {
-      unsignedKey(
-          "road.cells", 1, kMaxCells, [](Config & c) -> auto& { return c.road.cells; }),
-      choiceKey<Boundary>(
-          "road.boundary", {{"periodic", Boundary::Periodic}, {"open", Boundary::Open}},
-          [](Config & c) -> auto& { return c.road.boundary; }),
-      choiceKey<ModelType>(
-          "model.type", {{"rule184", ModelType::Rule184}, {"nasch", ModelType::Nasch}},
-          [](Config & c) -> auto& { return c.model.type; }),
-      unsignedKey(
-          "model.vmax", 1, 255, [](Config & c) -> auto& { return c.model.vmax; }),
-      realKey(
-          "model.p_brake", 0, 1, [](Config & c) -> auto& { return c.model.pBrake; }),
-      realKey(
-          "init.density", 0, 1, [](Config & c) -> auto& { return c.init.density; }),
-      unsignedKey(
-          "init.seed", 0, maxSeed, [](Config & c) -> auto& { return c.init.seed; }),
-      textKey(
-          "init.from", [](Config & c) -> auto& { return c.init.from; }),
-      textKey(
-          "init.dataset", [](Config & c) -> auto& { return c.init.dataset; }),
+      physics(unsignedKey(
+          "road.cells", 1, kMaxCells, [](Config & c) -> auto& { return c.road.cells; })),
+      physics(choiceKey<Boundary>(
+          "road.boundary",
+          {{boundaryName(Boundary::Periodic), Boundary::Periodic}, {boundaryName(Boundary::Open), Boundary::Open}},
+          [](Config & c) -> auto& { return c.road.boundary; })),
+      physics(choiceKey<ModelType>(
+          "model.type",
+          {{modelName(ModelType::Rule184), ModelType::Rule184}, {modelName(ModelType::Nasch), ModelType::Nasch}},
+          [](Config & c) -> auto& { return c.model.type; })),
+      physics(unsignedKey(
+                  "model.vmax", 1, 255, [](Config & c) -> auto& { return c.model.vmax; }),
+              isNasch),
+      physics(realKey(
+                  "model.p_brake", 0, 1, [](Config & c) -> auto& { return c.model.pBrake; }),
+              isNasch),
+      physics(realKey(
+                  "init.density", 0, 1, [](Config & c) -> auto& { return c.init.density; }),
+              fromRandomRoad),
+      shownWhen(physics(textKey(
+                    "init.from", [](Config & c) -> auto& { return c.init.from; })),
+                fromFile),
+      shownWhen(physics(textKey(
+                    "init.dataset", [](Config & c) -> auto& { return c.init.dataset; })),
+                datasetNamed),
+      physics(unsignedKey(
+          "init.seed", 0, maxSeed, [](Config & c) -> auto& { return c.init.seed; })),
       unsignedKey(
           "run.steps", 0, kMaxCount, [](Config & c) -> auto& { return c.run.steps; }),
       realKey(

@@ -54,13 +54,19 @@ void startSeriesWriting(OpenFile& file) {
 }
 
 OpenFile reopenSeries(const std::string& path) {
+  // HDF5 opens an empty file for writing without complaint (tests/unit/h5_layer_test.cpp).
+  if (!isHdf5File(path)) throw Error("cannot open " + path + " to continue it: it is not an HDF5 file");
   const PropertyList access = seriesAccess(path);
   // HDF5's own private property, which its h5clear tool sets for the same purpose.
   hbool_t clear = true;
   if (H5Pexist(access.get(), "clear_status_flags") > 0) {
     check(H5Pset(access.get(), "clear_status_flags", &clear), "prepare to reopen " + path);
   }
-  OpenFile file{File(H5Fopen(path.c_str(), H5F_ACC_RDWR, access.get()), "open " + path + " to continue it"), path};
+  // Straight into SWMR writing: a writer killed at any instant after this leaves a file marked as
+  // SWMR-written, which readers (and the next restart) can open.
+  OpenFile file{
+      File(H5Fopen(path.c_str(), H5F_ACC_RDWR | H5F_ACC_SWMR_WRITE, access.get()), "open " + path + " to continue it"),
+      path};
   // A writer killed between two flushes of its superblock leaves an end-of-file address behind the
   // data its other metadata already points to: take the file's real end, as h5clear --increment does.
   check(H5Fincrement_filesize(file.handle.get(), 0), "find the end of " + path);
@@ -73,13 +79,24 @@ namespace {
 // "Superblock"): byte 11 of a file without a user block. A writer sets them while it has the file
 // open (SWMR writers included) and clears them when it closes it; a writer that was killed leaves
 // them set.
+constexpr unsigned char kWriteAccess = 0x01;
+constexpr unsigned char kSwmrWriteAccess = 0x04;
+
 bool openForWriting(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   std::array<unsigned char, 12> head{};
   if (!file.read(reinterpret_cast<char*>(head.data()), head.size())) return false;
   static constexpr std::array<unsigned char, 8> kSignature{0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
   if (!std::equal(kSignature.begin(), kSignature.end(), head.begin())) return false;
-  return head[8] >= 2 && head[11] != 0;
+  if (head[8] < 2 || head[11] == 0) return false;
+  if ((head[11] & kSwmrWriteAccess) == 0 && (head[11] & kWriteAccess) != 0) {
+    // HDF5 opens such a file neither plainly nor in SWMR mode.
+    throw Error("cannot open " + path +
+                ": a program has it open for writing, or was killed while it had (not in SWMR mode, so "
+                "nothing of it can be read safely meanwhile); if no program has it open, h5clear -s " +
+                path + " clears the mark");
+  }
+  return true;
 }
 
 }  // namespace

@@ -87,7 +87,6 @@ SpacetimeFile SpacetimeFile::continueAt(const std::string& path, const Spacetime
     h5::resizeRows(h5::openDataset(file, name, path), verified.rows);
   }
   h5::flush(file);
-  h5::startSeriesWriting(file);
   return SpacetimeFile(std::move(file), window.width, verified, lastStep);
 }
 

@@ -96,7 +96,6 @@ TimeseriesWriter TimeseriesWriter::continueAt(const std::string& path, const Run
   h5::OpenFile file = h5::reopenSeries(path);
   for (const h5::Dataset& column : openColumns(file)) h5::resizeRows(column, verified.rows);
   h5::flush(file);
-  h5::startSeriesWriting(file);
   return TimeseriesWriter(std::move(file), identity, detectors.size(), verified);
 }
 

@@ -258,7 +258,7 @@ std::uint64_t stepBlock(const BlockInput& in, const BlockOutput& out, std::uint6
 // that word is partial.
 class Extended {
  public:
-  Extended(const Segment& segment, ConstLayers old, ConstLayers left, ConstLayers right)
+  Extended(const Placement& segment, ConstLayers old, ConstLayers left, ConstLayers right)
       : words_(static_cast<std::int64_t>(segment.words)),
         halo_(static_cast<std::int64_t>(left.words())),
         used_(static_cast<unsigned>((segment.endCell() - segment.firstCell()) % 64)),
@@ -290,7 +290,7 @@ class Extended {
   ConstLayers old_, left_, right_;
 };
 
-std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Segment& segment, ConstLayers old,
+std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
                               ConstLayers leftHalo, ConstLayers rightHalo, Layers next, Path path) {
   assert(model.vmax >= 1 && model.vmax <= kMaxVmax);
   const std::uint64_t words = segment.words;
@@ -367,15 +367,15 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Segm
 
 }  // namespace
 
-std::uint64_t Segment::endCell() const { return std::min((firstWord + words) * 64, roadCells); }
+std::uint64_t Placement::endCell() const { return std::min((firstWord + words) * 64, roadCells); }
 
-std::uint64_t stepSegment(const Model& model, std::uint64_t step, const Segment& segment, ConstLayers old,
+std::uint64_t stepSegment(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
                           ConstLayers leftHalo, ConstLayers rightHalo, Layers next) {
   return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Fast);
 }
 
 namespace detail {
-std::uint64_t stepSegmentGeneric(const Model& model, std::uint64_t step, const Segment& segment, ConstLayers old,
+std::uint64_t stepSegmentGeneric(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
                                  ConstLayers leftHalo, ConstLayers rightHalo, Layers next) {
   return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Generic);
 }
@@ -421,11 +421,11 @@ std::uint64_t bitsAt(std::span<const std::uint64_t> words, std::uint64_t cells, 
 
 }  // namespace
 
-Road edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge) {
+State edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge) {
   const unsigned planes = velocityPlanes(vmax);
   const std::uint64_t H = haloWords(vmax);
   const std::uint64_t words = segment.words();
-  Road halo(H, planes);
+  State halo(H, planes);
   const std::int64_t first =
       edge == Edge::First ? 0 : static_cast<std::int64_t>(cells) - static_cast<std::int64_t>(64 * H);
   for (std::uint64_t k = 0; k < H; ++k) {
@@ -438,11 +438,11 @@ Road edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edg
   return halo;
 }
 
-Halos ringHalos(ConstLayers ring, const Segment& segment, unsigned vmax) {
+Halos ringHalos(ConstLayers ring, const Placement& segment, unsigned vmax) {
   const unsigned planes = velocityPlanes(vmax);
   const std::uint64_t H = haloWords(vmax);
   const std::uint64_t n = segment.roadCells;
-  Halos halos{Road(H, planes), Road(H, planes)};
+  Halos halos{State(H, planes), State(H, planes)};
   if (n == 0) return halos;
   // left: cells firstCell - 64 H + k; written as firstCell + (n - 64 H mod n) + k to stay unsigned
   const std::uint64_t back = (n - (64 * H) % n) % n;
@@ -454,15 +454,15 @@ Halos ringHalos(ConstLayers ring, const Segment& segment, unsigned vmax) {
 }
 
 std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old, Layers next) {
-  const Segment segment{roadCells, 0, packed::wordsFor(roadCells)};
+  const Placement segment{roadCells, 0, packed::wordsFor(roadCells)};
   const Halos halos = ringHalos(old, segment, model.vmax);
   return stepSegment(model, step, segment, old, halos.left.view(), halos.right.view(), next);
 }
 
-Road fromCells(std::span<const Cell> cells, unsigned vmax) {
+State fromCells(std::span<const Cell> cells, unsigned vmax) {
   const unsigned planes = velocityPlanes(vmax);
   const std::uint64_t words = packed::wordsFor(cells.size());
-  Road road(words, planes);
+  State road(words, planes);
   for (std::uint64_t i = 0; i < cells.size(); ++i) {
     if (cells[i] == kEmpty) continue;
     assert(cells[i] >= 0 && static_cast<unsigned>(cells[i]) <= vmax);

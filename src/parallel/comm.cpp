@@ -232,14 +232,4 @@ PendingExchange Comm::startExchange(int left, int right, std::span<const std::ui
   return pending;
 }
 
-void Comm::exchangeWithNeighbours(int left, int right, std::span<const std::uint64_t> toLeft,
-                                  std::span<const std::uint64_t> toRight, std::span<std::uint64_t> fromLeft,
-                                  std::span<std::uint64_t> fromRight) const {
-  CONVOY_MPI_CHECK(MPI_Sendrecv(toRight.data(), countOf(toRight.size()), MPI_UINT64_T, right, kRightward,
-                                fromLeft.data(), countOf(fromLeft.size()), MPI_UINT64_T, left, kRightward, comm_,
-                                MPI_STATUS_IGNORE));
-  CONVOY_MPI_CHECK(MPI_Sendrecv(toLeft.data(), countOf(toLeft.size()), MPI_UINT64_T, left, kLeftward, fromRight.data(),
-                                countOf(fromRight.size()), MPI_UINT64_T, right, kLeftward, comm_, MPI_STATUS_IGNORE));
-}
-
 }  // namespace convoy

@@ -1,10 +1,18 @@
 #include "convoy/parallel/road.hpp"
 
+#include <algorithm>
+#include <array>
+
+#include "convoy/core/digest.hpp"
 #include "convoy/core/error.hpp"
-#include "convoy/parallel/nasch_segment.hpp"
-#include "convoy/parallel/road_segment.hpp"
+#include "convoy/core/packed_road.hpp"
+#include "convoy/parallel/nasch_road.hpp"
+#include "convoy/parallel/rule184_road.hpp"
 
 namespace convoy {
+
+Road::Road(const Comm& comm, const Decomposition& decomposition)
+    : comm_(comm), decomposition_(decomposition), range_(decomposition.range(comm.rank())) {}
 
 std::span<const std::uint64_t> Road::velocityPlane(unsigned) const {
   throw RuntimeError("this road has no velocity planes (rule 184)");
@@ -14,10 +22,50 @@ std::span<std::uint64_t> Road::velocityPlane(unsigned) {
   throw RuntimeError("this road has no velocity planes (rule 184)");
 }
 
+std::vector<LocalDetector> Road::localDetectors(std::span<const std::uint64_t> cells) const {
+  std::vector<LocalDetector> local;
+  const std::uint64_t roadCells = decomposition_.cells();
+  const std::uint64_t landing = std::min(landingCells(), roadCells);
+  for (std::size_t index = 0; index < cells.size(); ++index) {
+    for (std::uint64_t d = 0; d < landing; ++d) {
+      if (range_.contains((cells[index] + d) % roadCells)) {
+        local.push_back({cells[index], index});
+        break;
+      }
+    }
+  }
+  return local;
+}
+
+void Road::sizeHaloMessages(std::uint64_t words) {
+  for (auto* message : {&toLeft_, &toRight_, &fromLeft_, &fromRight_}) message->assign(words, 0);
+}
+
+PendingExchange Road::startHaloExchange() {
+  const int rank = comm_.rank();
+  ++exchanges_;
+  return comm_.startExchange(decomposition_.leftNeighbour(rank), decomposition_.rightNeighbour(rank), toLeft_, toRight_,
+                             fromLeft_, fromRight_);
+}
+
+std::uint64_t Road::localCars() const { return packed::countCars(words()); }
+
+std::uint64_t Road::globalCars() const {
+  return static_cast<std::uint64_t>(comm_.sum(static_cast<std::int64_t>(localCars())));
+}
+
+std::uint64_t Road::globalDigest() const {
+  std::uint64_t sum = digest::partialSum(words(), range_);
+  for (unsigned b = 0; b < velocityPlanes(); ++b) sum += digest::planePartialSum(velocityPlane(b), b, range_);
+  std::array<std::uint64_t, 1> total{sum};
+  comm_.sumInPlace(total);
+  return digest::finish(total[0], decomposition_.cells());
+}
+
 std::unique_ptr<Road> makeRoad(const Comm& comm, const Decomposition& decomposition, const Config& config,
                                RoadOptions options) {
-  if (config.model.type == ModelType::Nasch) return std::make_unique<NaschSegment>(comm, decomposition, config);
-  return std::make_unique<RoadSegment>(comm, decomposition, options);
+  if (config.model.type == ModelType::Nasch) return std::make_unique<NaschRoad>(comm, decomposition, config);
+  return std::make_unique<Rule184Road>(comm, decomposition, options);
 }
 
 }  // namespace convoy

@@ -98,15 +98,21 @@ RestartPlan planFrom(const io::FoundCheckpoint& checkpoint, const Config& config
   return plan;
 }
 
-// Every check of one checkpoint, the road loaded into `road` last; the plan, or the problem.
+// Every check of one checkpoint, the road loaded into `road` last; the plan, or the problem. A
+// checkpoint found in the output directory (`namedByStep`) must hold the step its name says: the
+// newest is chosen by name, and a copy under another name would take the run back in time.
 std::optional<RestartPlan> tryCheckpoint(const Comm& comm, const Config& config, const std::string& path, Road& road,
-                                         std::string& problem) {
+                                         bool namedByStep, std::string& problem) {
   const io::CheckpointCheck fields = io::checkCheckpointFields(comm, path);
   if (!fields.checkpoint) {
     problem = fields.problem;
     return std::nullopt;
   }
   const io::FoundCheckpoint& checkpoint = *fields.checkpoint;
+  if (namedByStep && fs::path(path).filename() != io::checkpointFileName(checkpoint.state.step)) {
+    problem = "it holds step " + std::to_string(checkpoint.state.step) + ", not the step its name says";
+    return std::nullopt;
+  }
   requireSameRun(config, checkpoint);
   SeriesStart series;
   problem = checkSeries(comm, config, checkpoint, series);
@@ -129,7 +135,7 @@ RestartPlan planRestart(const Comm& comm, const Config& config, const RestartReq
   const std::string& directory = config.output.directory;
   if (request.mode == RestartMode::FromFile) {
     std::string problem;
-    std::optional<RestartPlan> plan = tryCheckpoint(comm, config, request.path, road, problem);
+    std::optional<RestartPlan> plan = tryCheckpoint(comm, config, request.path, road, false, problem);
     if (!plan) throw InputError("--restart " + request.path + ": not a valid checkpoint: " + problem);
     return std::move(*plan);
   }
@@ -146,7 +152,8 @@ RestartPlan planRestart(const Comm& comm, const Config& config, const RestartReq
   std::vector<std::string> problems;
   for (const std::string& path : checkpoints) {
     std::string problem;
-    if (std::optional<RestartPlan> plan = tryCheckpoint(comm, config, path, road, problem)) return std::move(*plan);
+    if (std::optional<RestartPlan> plan = tryCheckpoint(comm, config, path, road, true, problem))
+      return std::move(*plan);
     if (comm.isRoot()) spdlog::warn("the checkpoint {} is not valid: {}; trying an older one", path, problem);
     problems.push_back(path + ": " + problem);
   }

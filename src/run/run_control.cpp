@@ -7,15 +7,12 @@
 
 #include "convoy/core/packed_road.hpp"
 #include "convoy/io/checkpoint.hpp"
+#include "convoy/run/stop_decisions.hpp"
 #include "convoy/run/stop_requests.hpp"
 
 namespace convoy {
 namespace {
 
-// The stop margin is this many times the time to the next meeting plus a checkpoint's time, so a
-// slow step or a slow file system does not make the job overrun.
-constexpr double kSafetyFactor = 2.0;
-constexpr double kMinimumMarginSeconds = 10.0;
 // Until the first checkpoint is measured: written, read back to verify, at this rate.
 constexpr double kAssumedBytesPerSecond = 100e6;
 
@@ -52,8 +49,8 @@ RunControl::RunControl(const Comm& comm, const Config& config, Simulation& simul
         "wall-time budget {:.4g} h ({:.0f} s, {:.1f} s used before the first step): convoy stops with a "
         "checkpoint when less than {}x (time to the next meeting of the ranks + a checkpoint's time, "
         "now estimated {:.1f} s), and at least {:.0f} s, is left",
-        config.run.maxHours, config.run.maxHours * 3600, secondsBeforeLoop_, kSafetyFactor, checkpointSeconds_,
-        kMinimumMarginSeconds);
+        config.run.maxHours, config.run.maxHours * 3600, secondsBeforeLoop_, decide::kSafetyFactor, checkpointSeconds_,
+        decide::kMinimumMarginSeconds);
   }
 }
 
@@ -64,22 +61,23 @@ std::string RunControl::whereToContinue() const {
 }
 
 double RunControl::stopMargin(const SyncPoint& point) const {
-  return std::max(kMinimumMarginSeconds, kSafetyFactor * (point.secondsPerSync + checkpointSeconds_));
+  return decide::stopMargin(point.secondsPerSync, checkpointSeconds_);
 }
 
 std::string RunControl::stopReason(const SyncPoint& point) const {
-  if (point.stopVotes % stop::kStopFileVote != 0) {
-    return "a stop signal" + (stop::requestedSignal() ? " (" + stop::signalName(stop::requestedSignal()) + ")"
-                                                      : std::string(" on another rank"));
-  }
-  if (point.stopVotes >= stop::kStopFileVote) return "a STOP file in " + config_.output.directory;
-  if (config_.run.maxHours > 0) {
-    const double left = config_.run.maxHours * 3600 - secondsBeforeLoop_ - point.elapsedSeconds;
-    const double margin = stopMargin(point);
-    if (left < margin) {
-      return fmt::format("the wall-time budget: {:.1f} s of {:.4g} h left, less than the margin of {:.1f} s", left,
-                         config_.run.maxHours, margin);
-    }
+  const decide::WallTime budget{config_.run.maxHours, secondsBeforeLoop_};
+  const double margin = stopMargin(point);
+  switch (decide::stopCause(point.stopVotes, stop::kStopFileVote, budget, point.elapsedSeconds, margin)) {
+    case decide::StopCause::Signal:
+      return "a stop signal" + (stop::requestedSignal() ? " (" + stop::signalName(stop::requestedSignal()) + ")"
+                                                        : std::string(" on another rank"));
+    case decide::StopCause::StopFile:
+      return "a STOP file in " + config_.output.directory;
+    case decide::StopCause::WallTime:
+      return fmt::format("the wall-time budget: {:.1f} s of {:.4g} h left, less than the margin of {:.1f} s",
+                         budget.secondsLeft(point.elapsedSeconds), config_.run.maxHours, margin);
+    case decide::StopCause::None:
+      break;
   }
   return "";
 }
@@ -121,11 +119,9 @@ bool RunControl::checkpoint(const SyncPoint& point, bool periodic) {
 
 bool RunControl::keepGoing(const SyncPoint& point) {
   const std::string reason = point.finished ? "" : stopReason(point);
-  const double minutes = config_.checkpoint.everyMinutes;
   const bool final = point.finished || !reason.empty();
-  const bool due = final || (config_.checkpoint.everySteps > 0 && point.step % config_.checkpoint.everySteps == 0) ||
-                   (minutes > 0 && point.elapsedSeconds - lastCheckpointAt_ >= minutes * 60);
-  if (due) {
+  if (decide::checkpointDue(final, point.step, config_.checkpoint.everySteps, config_.checkpoint.everyMinutes,
+                            point.elapsedSeconds, lastCheckpointAt_)) {
     checkpoint(point, !final);
     lastCheckpointAt_ = point.elapsedSeconds;
   }

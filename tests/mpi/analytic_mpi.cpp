@@ -14,7 +14,7 @@
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
 #include "convoy/parallel/comm.hpp"
-#include "convoy/parallel/road_segment.hpp"
+#include "convoy/parallel/rule184_road.hpp"
 #include "convoy/run/initial_state.hpp"
 #include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"
@@ -138,7 +138,7 @@ TEST(MPI, AboveHalfDensityMovesEqualEmptyCellsAfterSettling) {
   }
 }
 
-// Collective: steps a RoadSegment holding `initial` cells + kCheckedSteps times; the global moves of
+// Collective: steps a Rule184Road holding `initial` cells + kCheckedSteps times; the global moves of
 // each step (local counts kept per step and summed once, as the run loop does).
 struct SegmentRun {
   std::vector<std::int64_t> moves;
@@ -148,7 +148,7 @@ struct SegmentRun {
 
 SegmentRun runSegment(const Comm& comm, const ByteRoad& initial) {
   const std::uint64_t cells = initial.size();
-  RoadSegment road(comm, Decomposition(cells, comm.size()));
+  Rule184Road road(comm, Decomposition(cells, comm.size()));
   mpitest::loadRange(road.words(), road.range(), initial);
   SegmentRun run;
   run.moves.assign(cells + kCheckedSteps, 0);

@@ -1,4 +1,4 @@
-// Deep halos and temporal blocking between ranks: RoadSegment::advance takes several steps per
+// Deep halos and temporal blocking between ranks: Rule184Road::advance takes several steps per
 // (non-blocking) halo exchange, and the Simulation groups its steps so. Halo depths and tile sizes
 // that do not divide the road or the ranks' parts, roads on which a rank owns fewer cells than the
 // halo depth asked for, and advances of every length up to the depth; per-step moves, detector counts
@@ -13,7 +13,7 @@
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
 #include "convoy/parallel/comm.hpp"
-#include "convoy/parallel/road_segment.hpp"
+#include "convoy/parallel/rule184_road.hpp"
 #include "convoy/run/initial_state.hpp"
 #include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"
@@ -43,7 +43,7 @@ void expectAdvancesFollowReference(const Comm& comm, const ByteRoad& initial, Ro
                                    const std::vector<std::uint64_t>& pattern, std::uint64_t totalSteps) {
   const std::uint64_t cells = initial.size();
   const Decomposition decomposition(cells, comm.size());
-  RoadSegment road(comm, decomposition, options);
+  Rule184Road road(comm, decomposition, options);
   mpitest::loadRange(road.words(), road.range(), initial);
   const std::uint64_t depth = road.stepsPerExchange();
   // The depth asked for, unless some rank owns fewer cells (its halo would need a second rank's).
@@ -62,7 +62,7 @@ void expectAdvancesFollowReference(const Comm& comm, const ByteRoad& initial, Ro
     const std::uint64_t steps = std::min({pattern[a % pattern.size()], depth, totalSteps - step});
     std::vector<std::uint64_t> moves(steps, 99);  // advance() must set them
     std::vector<std::uint64_t> arrivals(steps * detectors.size(), 0);
-    road.advance(steps, detectors, moves, arrivals);
+    road.advance(step + 1, steps, detectors, moves, arrivals);
     // Global counts per step: moves, then one slot per global detector.
     const std::size_t width = 1 + globalDetectors.size();
     std::vector<std::uint64_t> counts(steps * width, 0);

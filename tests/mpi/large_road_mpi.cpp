@@ -15,7 +15,7 @@
 #include "convoy/core/digest.hpp"
 #include "convoy/model/initial_road.hpp"
 #include "convoy/parallel/comm.hpp"
-#include "convoy/parallel/road_segment.hpp"
+#include "convoy/parallel/rule184_road.hpp"
 #include "mpi_test_support.hpp"
 
 namespace convoy {
@@ -94,7 +94,7 @@ ByteRoad referenceWindow(const Window& window) {
 TEST(MPI, RoadLongerThan2To31CellsStepsCorrectly) {
   const Comm comm = Comm::world();
   const Decomposition decomposition(kCells, comm.size());
-  RoadSegment road(comm, decomposition);
+  Rule184Road road(comm, decomposition);
   const CellRange range = road.range();
   mpitest::expectRangesTileRoad(comm, range, kCells);
 

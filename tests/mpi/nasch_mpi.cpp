@@ -22,7 +22,7 @@
 #include "convoy/core/packed_road.hpp"
 #include "convoy/model/nasch_reference.hpp"
 #include "convoy/parallel/comm.hpp"
-#include "convoy/parallel/nasch_segment.hpp"
+#include "convoy/parallel/nasch_road.hpp"
 #include "convoy/run/initial_state.hpp"
 #include "convoy/run/simulation.hpp"
 #include "mpi_test_support.hpp"
@@ -554,10 +554,10 @@ struct Refusal {
   bool thrown = false;
   std::string message;
 };
-Refusal tryNaschSegment(const Comm& comm, const Config& config) {
+Refusal tryNaschRoad(const Comm& comm, const Config& config) {
   Refusal refusal;
   try {
-    const NaschSegment segment(comm, Decomposition(config.road.cells, comm.size()), config);
+    const NaschRoad segment(comm, Decomposition(config.road.cells, comm.size()), config);
   } catch (const InputError& error) {
     refusal.thrown = true;
     refusal.message = error.what();
@@ -585,7 +585,7 @@ TEST(MPI, NaschRefusesRanksOwningFewerThanVmaxCellsOnEveryRank) {
     const Config config = naschConfig(run);
     const bool shouldRefuse = comm.size() > 1 && vmax > 36;
 
-    const Refusal refusal = tryNaschSegment(comm, config);
+    const Refusal refusal = tryNaschRoad(comm, config);
     const std::uint64_t refusing = mpitest::sumOverRanks(comm, refusal.thrown ? 1 : 0);
     EXPECT_EQ(refusal.thrown, shouldRefuse) << "rank " << comm.rank() << ": " << refusal.message;
     if (refusing == static_cast<std::uint64_t>(comm.size())) {
@@ -624,7 +624,7 @@ TEST(MPI, NaschRoadShorterThanVmaxOnOneOwningRankIsHandledAlikeOnEveryRank) {
     run.detectors = {0, cells - 1};
     const Config config = naschConfig(run);
 
-    const Refusal refusal = tryNaschSegment(comm, config);
+    const Refusal refusal = tryNaschRoad(comm, config);
     const std::uint64_t refusing = mpitest::sumOverRanks(comm, refusal.thrown ? 1 : 0);
     if (comm.size() == 1) {
       EXPECT_FALSE(refusal.thrown) << refusal.message;

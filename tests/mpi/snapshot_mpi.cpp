@@ -26,7 +26,7 @@
 #include "convoy/io/state_file.hpp"
 #include "convoy/model/initial_road.hpp"
 #include "convoy/parallel/comm.hpp"
-#include "convoy/parallel/road_segment.hpp"
+#include "convoy/parallel/rule184_road.hpp"
 #include "convoy/run/initial_state.hpp"
 #include "convoy/run/run_outputs.hpp"
 #include "convoy/run/simulation.hpp"
@@ -180,7 +180,7 @@ void expectFileHoldsSnapshot(const std::string& path, const ExpectedSnapshot& ex
 // `cells` cells, as `words` (filled with ones first, so that words not read show as set bits).
 void readRoadWords(const Comm& comm, const io::RoadFileRequest& request, std::uint64_t cells,
                    std::vector<std::uint64_t>& words) {
-  RoadSegment road(comm, Decomposition(cells, comm.size()));
+  Rule184Road road(comm, Decomposition(cells, comm.size()));
   std::fill(road.words().begin(), road.words().end(), ~std::uint64_t{0});
   io::loadRoadFile(comm, request, road, 1);
   words.assign(road.words().begin(), road.words().end());
@@ -190,7 +190,7 @@ void readRoadWords(const Comm& comm, const io::RoadFileRequest& request, std::ui
 void writeSnapshotOn(const Comm& comm, const std::string& path, const RoadCase& roadCase, std::uint64_t cars,
                      const std::string& configText, std::uint64_t expectedDigest) {
   const Decomposition decomposition(roadCase.cells, comm.size());
-  RoadSegment road(comm, decomposition);
+  Rule184Road road(comm, decomposition);
   fillRandomRoad(road.words(), road.range(), roadCase.density, roadCase.seed);
   for (std::uint64_t s = 0; s < roadCase.steps; ++s) road.step();
   const io::RunIdentity identity{configText, roadCase.cells, cars, "rule184"};

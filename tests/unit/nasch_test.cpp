@@ -32,9 +32,9 @@ unsigned planesFor(unsigned vmax) {
 std::uint64_t haloFor(unsigned vmax) { return (vmax + 63) / 64; }
 
 // Packing written here rather than with nasch.hpp, so the tests do not trust the code they test.
-nasch::Road pack(const Cells& cells, unsigned vmax, std::uint64_t words) {
+nasch::State pack(const Cells& cells, unsigned vmax, std::uint64_t words) {
   const unsigned planes = planesFor(vmax);
-  nasch::Road road;
+  nasch::State road;
   road.occupancy.assign(words, 0);
   road.velocity.assign(words * planes, 0);
   for (std::size_t i = 0; i < cells.size(); ++i) {
@@ -46,11 +46,11 @@ nasch::Road pack(const Cells& cells, unsigned vmax, std::uint64_t words) {
   }
   return road;
 }
-nasch::Road pack(const Cells& cells, unsigned vmax) { return pack(cells, vmax, (cells.size() + 63) / 64); }
+nasch::State pack(const Cells& cells, unsigned vmax) { return pack(cells, vmax, (cells.size() + 63) / 64); }
 
 bool bit(const Words& words, std::uint64_t i) { return ((words[i / 64] >> (i % 64)) & 1U) != 0; }
 
-Cells unpack(const nasch::Road& road, std::uint64_t cells, unsigned vmax) {
+Cells unpack(const nasch::State& road, std::uint64_t cells, unsigned vmax) {
   const unsigned planes = planesFor(vmax);
   const std::uint64_t words = road.occupancy.size();
   Cells out(cells, kEmpty);
@@ -66,7 +66,7 @@ Cells unpack(const nasch::Road& road, std::uint64_t cells, unsigned vmax) {
 }
 
 // Bits past the last cell, in every layer, are zero.
-bool paddingIsZero(const nasch::Road& road, std::uint64_t cells) {
+bool paddingIsZero(const nasch::State& road, std::uint64_t cells) {
   const std::uint64_t words = road.occupancy.size();
   if (cells % 64 == 0 || words == 0) return true;
   const std::uint64_t planes = road.velocity.size() / words;
@@ -108,21 +108,21 @@ nasch::Model modelOf(unsigned vmax, double p, std::uint64_t seed) { return {vmax
 enum class Kernel { Fast, Generic };
 
 struct Stepped {
-  nasch::Road road;
+  nasch::State road;
   std::uint64_t distance;
 };
 
 // One fast step of a whole ring; `next` starts as all ones so an unwritten word or dirty padding shows.
-Stepped stepRing(const nasch::Model& model, std::uint64_t step, const nasch::Road& old, std::uint64_t cells,
+Stepped stepRing(const nasch::Model& model, std::uint64_t step, const nasch::State& old, std::uint64_t cells,
                  Kernel kernel = Kernel::Fast) {
-  nasch::Road next;
+  nasch::State next;
   next.occupancy.assign(old.occupancy.size(), ~std::uint64_t{0});
   next.velocity.assign(old.velocity.size(), ~std::uint64_t{0});
   std::uint64_t distance = 0;
   if (kernel == Kernel::Fast) {
     distance = nasch::stepRing(model, step, cells, old.view(), next.view());
   } else {
-    const nasch::Segment segment{cells, 0, old.occupancy.size()};
+    const nasch::Placement segment{cells, 0, old.occupancy.size()};
     const nasch::Halos halos = nasch::ringHalos(old.view(), segment, model.vmax);
     distance = nasch::detail::stepSegmentGeneric(model, step, segment, old.view(), halos.left.view(),
                                                  halos.right.view(), next.view());
@@ -137,7 +137,7 @@ void expectMatchesReference(const Cells& start, unsigned vmax, double p, std::ui
   const auto parameters = referenceParameters(vmax, p, seed);
   const std::uint64_t cars = carsIn(start);
   Cells road = start;
-  nasch::Road packed = pack(start, vmax);
+  nasch::State packed = pack(start, vmax);
   for (int step = 1; step <= steps; ++step) {
     Cells expected;
     const std::uint64_t expectedDistance =
@@ -236,8 +236,8 @@ TEST(Nasch, CellsRoundTrip) {
   for (const unsigned vmax : {1U, 5U, 8U, 200U, 255U}) {
     for (const std::uint64_t cells : {1U, 63U, 64U, 65U, 1000U}) {
       const Cells start = randomCells(cells, 0.4, vmax, rng);
-      const nasch::Road road = nasch::fromCells(start, vmax);
-      const nasch::Road expected = pack(start, vmax);
+      const nasch::State road = nasch::fromCells(start, vmax);
+      const nasch::State expected = pack(start, vmax);
       EXPECT_EQ(road.occupancy, expected.occupancy);
       EXPECT_EQ(road.velocity, expected.velocity);
       EXPECT_EQ(nasch::toCells(road.view(), 0, cells), start);
@@ -346,7 +346,7 @@ TEST(Nasch, SegmentsOfARingMatchTheWholeRing) {
           const nasch::Model model = modelOf(vmax, p, rng());
           const auto parameters = referenceParameters(vmax, p, model.seed);
           Cells road = randomCells(cells, density, vmax, rng);
-          nasch::Road whole = pack(road, vmax);
+          nasch::State whole = pack(road, vmax);
           for (std::uint64_t step = 1; step <= 25; ++step) {
             Cells expected;
             const std::uint64_t expectedDistance = convoy::reference::stepNaschRing(parameters, step, road, expected);
@@ -359,7 +359,7 @@ TEST(Nasch, SegmentsOfARingMatchTheWholeRing) {
             for (std::uint64_t s = 0; s < pieces; ++s) {
               const std::uint64_t first = firstWords[s] * 64;
               const std::uint64_t end = std::min(firstWords[s + 1] * 64, cells);
-              const nasch::Segment segment{cells, firstWords[s], firstWords[s + 1] - firstWords[s]};
+              const nasch::Placement segment{cells, firstWords[s], firstWords[s + 1] - firstWords[s]};
               const Cells own(road.begin() + static_cast<std::ptrdiff_t>(first),
                               road.begin() + static_cast<std::ptrdiff_t>(end));
               // Halos in ring order, from the road around the segment; far cells are noise.
@@ -370,10 +370,10 @@ TEST(Nasch, SegmentsOfARingMatchTheWholeRing) {
                 left[k] = back <= vmax ? road[((first + cells * 4) - back) % cells] : noise[k];
                 right[k] = k < vmax ? road[(end + k) % cells] : noise[k];
               }
-              const nasch::Road oldPiece = pack(own, vmax, segment.words);
-              const nasch::Road leftHalo = pack(left, vmax, halo);
-              const nasch::Road rightHalo = pack(right, vmax, halo);
-              nasch::Road next;
+              const nasch::State oldPiece = pack(own, vmax, segment.words);
+              const nasch::State leftHalo = pack(left, vmax, halo);
+              const nasch::State rightHalo = pack(right, vmax, halo);
+              nasch::State next;
               next.occupancy.assign(segment.words, ~std::uint64_t{0});
               next.velocity.assign(segment.words * planes, ~std::uint64_t{0});
               distance += nasch::stepSegment(model, step, segment, oldPiece.view(), leftHalo.view(), rightHalo.view(),
@@ -402,7 +402,7 @@ TEST(Nasch, Vmax1WithoutBrakingIsRule184) {
       const Cells start = randomCells(cells, density, 1, rng);  // velocities 0 or 1: rule 184 ignores them
       std::vector<std::uint8_t> bytes(cells);
       for (std::uint64_t i = 0; i < cells; ++i) bytes[i] = start[i] >= 0 ? 1 : 0;
-      nasch::Road road = pack(start, 1);
+      nasch::State road = pack(start, 1);
       Words packed184 = road.occupancy;
       const nasch::Model model = modelOf(1, 0.0, rng());
       for (std::uint64_t step = 1; step <= (cells > 10000 ? 5U : 50U); ++step) {
@@ -436,8 +436,8 @@ Flow meanFlow(std::uint64_t cells, double density, unsigned vmax, double p, std:
   std::mt19937_64 rng(seed);
   Cells start = randomCells(cells, density, 0, rng);
   const nasch::Model model = modelOf(vmax, p, seed);
-  nasch::Road road = pack(start, vmax);
-  nasch::Road next = road;
+  nasch::State road = pack(start, vmax);
+  nasch::State next = road;
   double distance = 0;
   for (int step = 1; step <= settle + steps; ++step) {
     const std::uint64_t d = nasch::stepRing(model, static_cast<std::uint64_t>(step), cells, road.view(), next.view());
@@ -494,8 +494,8 @@ TEST(NaschExact, DeterministicFlowSettles) {
     const Cells start = randomCells(c.cells, c.density, 0, rng);
     const std::uint64_t cars = carsIn(start);
     const std::uint64_t exact = std::min<std::uint64_t>(c.vmax * cars, c.cells - cars);
-    nasch::Road road = pack(start, c.vmax);
-    nasch::Road next = road;
+    nasch::State road = pack(start, c.vmax);
+    nasch::State next = road;
     const nasch::Model model = modelOf(c.vmax, 0.0, 1);
     for (int step = 1; step <= c.settle + 200; ++step) {
       const std::uint64_t d =
@@ -516,8 +516,8 @@ TEST(NaschExact, LoneCarMeanVelocity) {
       const std::uint64_t cells = 4099;
       Cells start(cells, kEmpty);
       start[1234] = static_cast<std::int16_t>(vmax);
-      nasch::Road road = pack(start, vmax);
-      nasch::Road next = road;
+      nasch::State road = pack(start, vmax);
+      nasch::State next = road;
       const nasch::Model model = modelOf(vmax, p, 42 + vmax);
       const int steps = vmax > 64 ? 3000 : 20000;
       double distance = 0;
@@ -565,8 +565,8 @@ TEST(Nasch, HalosFromNeighbourEdges) {
         const nasch::Model model = modelOf(vmax, 0.25, rng());
         const auto parameters = referenceParameters(vmax, 0.25, model.seed);
         Cells road = randomCells(cells, vmax <= 16 ? 0.2 : 0.03, vmax, rng);
-        std::vector<nasch::Road> state(pieces);
-        std::vector<nasch::Segment> segments(pieces);
+        std::vector<nasch::State> state(pieces);
+        std::vector<nasch::Placement> segments(pieces);
         for (std::size_t s = 0; s < pieces; ++s) {
           segments[s] = {cells, firstWords[s], firstWords[s + 1] - firstWords[s]};
           const std::uint64_t first = firstWords[s] * 64;
@@ -578,15 +578,15 @@ TEST(Nasch, HalosFromNeighbourEdges) {
         for (std::uint64_t step = 1; step <= 20; ++step) {
           Cells expected;
           const std::uint64_t expectedDistance = convoy::reference::stepNaschRing(parameters, step, road, expected);
-          std::vector<nasch::Road> next(pieces);
+          std::vector<nasch::State> next(pieces);
           std::uint64_t distance = 0;
           Cells joined;
           for (std::size_t s = 0; s < pieces; ++s) {
             const std::size_t left = (s + pieces - 1) % pieces;
             const std::size_t right = (s + 1) % pieces;
             const auto cellsOf = [&](std::size_t p) { return segments[p].endCell() - segments[p].firstCell(); };
-            const nasch::Road leftHalo = nasch::edgeCells(state[left].view(), cellsOf(left), vmax, nasch::Edge::Last);
-            const nasch::Road rightHalo =
+            const nasch::State leftHalo = nasch::edgeCells(state[left].view(), cellsOf(left), vmax, nasch::Edge::Last);
+            const nasch::State rightHalo =
                 nasch::edgeCells(state[right].view(), cellsOf(right), vmax, nasch::Edge::First);
             next[s].occupancy.assign(segments[s].words, ~std::uint64_t{0});
             next[s].velocity.assign(segments[s].words * planes, ~std::uint64_t{0});
@@ -612,14 +612,14 @@ TEST(Nasch, EdgeCellsPickTheSegmentsEnds) {
     const std::uint64_t halo = haloFor(vmax);
     for (const std::uint64_t cells : {1U, 63U, 64U, 65U, 200U, 259U, 1000U}) {
       const Cells own = randomCells(cells, 0.5, vmax, rng);
-      const nasch::Road piece = pack(own, vmax);
+      const nasch::State piece = pack(own, vmax);
       Cells first(64 * halo, kEmpty), last(64 * halo, kEmpty);
       for (std::uint64_t k = 0; k < 64 * halo; ++k) {
         if (k < cells) first[k] = own[k];
         if (64 * halo - k <= cells) last[k] = own[cells - (64 * halo - k)];
       }
-      const nasch::Road firstEdge = nasch::edgeCells(piece.view(), cells, vmax, nasch::Edge::First);
-      const nasch::Road lastEdge = nasch::edgeCells(piece.view(), cells, vmax, nasch::Edge::Last);
+      const nasch::State firstEdge = nasch::edgeCells(piece.view(), cells, vmax, nasch::Edge::First);
+      const nasch::State lastEdge = nasch::edgeCells(piece.view(), cells, vmax, nasch::Edge::Last);
       EXPECT_EQ(unpack(firstEdge, 64 * halo, vmax), first) << "cells " << cells << ", vmax " << vmax;
       EXPECT_EQ(unpack(lastEdge, 64 * halo, vmax), last) << "cells " << cells << ", vmax " << vmax;
     }

@@ -90,9 +90,9 @@ int main(int argc, char** argv) {
     old = {};
     next = {};
 
-    convoy::nasch::Road road(occupancy.size(), convoy::nasch::velocityPlanes(vmax));
+    convoy::nasch::State road(occupancy.size(), convoy::nasch::velocityPlanes(vmax));
     road.occupancy = occupancy;
-    convoy::nasch::Road after = road;
+    convoy::nasch::State after = road;
     const Rate fast = measure(cells, [&](std::uint64_t step) {
       const std::uint64_t distance = convoy::nasch::stepRing(model, step, cells, road.view(), after.view());
       std::swap(road, after);

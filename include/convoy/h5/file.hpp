@@ -40,8 +40,9 @@ OpenFile openSerial(const std::string& path, Access access);
 OpenFile createSeries(const std::string& path);
 // Switches a series file that has all its datasets to SWMR writing (no new objects after this).
 void startSeriesWriting(OpenFile& file);
-// Opens a series file to continue it; a file whose writer was killed is marked "open for writing"
-// in its superblock, which this clears (as HDF5's h5clear does).
+// Opens a series file to continue it, in SWMR writing at once (its datasets exist already); a file
+// whose writer was killed is marked "open for writing" in its superblock, which this clears (as
+// HDF5's h5clear does).
 OpenFile reopenSeries(const std::string& path);
 
 // A file opened for reading by one process: closed files as they are; a series file that a run is

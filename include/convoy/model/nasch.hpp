@@ -43,19 +43,20 @@ struct Layers {
   operator ConstLayers() const { return {occupancy, velocity}; }  // NOLINT: a view converts like a span
 };
 
-// An owning bit-sliced road piece (a segment, a halo or a whole ring).
-struct Road {
-  Road() = default;
-  Road(std::uint64_t words, unsigned planes) : occupancy(words, 0), velocity(words * planes, 0) {}
+// The state of a bit-sliced road piece (a segment, a halo or a whole ring), owning its words.
+struct State {
+  State() = default;
+  State(std::uint64_t words, unsigned planes) : occupancy(words, 0), velocity(words * planes, 0) {}
   std::vector<std::uint64_t> occupancy;
   std::vector<std::uint64_t> velocity;
   ConstLayers view() const { return {occupancy, velocity}; }
   Layers view() { return {occupancy, velocity}; }
 };
 
-// Where a segment lies: global words [firstWord, firstWord + words) of a ring of `roadCells` cells.
+// Where a piece of road lies on the ring: global words [firstWord, firstWord + words) of a ring of
+// `roadCells` cells.
 // Its cells are [64 firstWord, min(64 (firstWord + words), roadCells)).
-struct Segment {
+struct Placement {
   std::uint64_t roadCells = 0;
   std::uint64_t firstWord = 0;
   std::uint64_t words = 0;
@@ -72,19 +73,19 @@ struct Segment {
 // Only the vmax cells of each halo nearest the segment affect the result; the rest must be a valid
 // state (planes <= vmax and zero where no car) but may be anything.
 struct Halos {
-  Road left;
-  Road right;
+  State left;
+  State right;
 };
 
 // One step (step >= 1, the step being computed) of a segment. `old` and `next` hold segment.words
 // words (padding zero) and must not overlap. Returns the distance: the sum, over the cars that start
 // the step in the segment, of the cells they move (so the segments' distances add up to the ring's).
-std::uint64_t stepSegment(const Model& model, std::uint64_t step, const Segment& segment, ConstLayers old,
+std::uint64_t stepSegment(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
                           ConstLayers leftHalo, ConstLayers rightHalo, Layers next);
 
 // The halos of `segment` cut from a whole ring held in this process (`ring`: all wordsFor(roadCells)
 // words). Works for any ring, even one shorter than a halo (cells repeat modulo roadCells).
-Halos ringHalos(ConstLayers ring, const Segment& segment, unsigned vmax);
+Halos ringHalos(ConstLayers ring, const Placement& segment, unsigned vmax);
 
 // What a segment sends its neighbours as their halos (the MPI case): the 64 H cells at one edge of a
 // segment of `cells` cells. Edge::First (its first cells) is its left neighbour's right halo,
@@ -92,7 +93,7 @@ Halos ringHalos(ConstLayers ring, const Segment& segment, unsigned vmax);
 // segment does not have are left empty, which is enough when it has at least vmax cells (only the
 // vmax halo cells nearest a segment matter); a shorter segment's neighbours need cells from further on.
 enum class Edge { First, Last };
-Road edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge);
+State edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge);
 
 // One step of a whole ring held in one process (one segment; the single-rank case).
 std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old, Layers next);
@@ -103,7 +104,7 @@ using Cell = std::int16_t;
 inline constexpr Cell kEmpty = -1;
 
 // Packs cells into a bit-sliced road of wordsFor(cells.size()) words and velocityPlanes(vmax) planes.
-Road fromCells(std::span<const Cell> cells, unsigned vmax);
+State fromCells(std::span<const Cell> cells, unsigned vmax);
 // Cells [firstCell, firstCell + count) of a bit-sliced piece (cell indices relative to the piece).
 std::vector<Cell> toCells(ConstLayers road, std::uint64_t firstCell, std::uint64_t count);
 
@@ -115,6 +116,6 @@ std::uint64_t velocitySum(ConstLayers road);
 namespace convoy::nasch::detail {
 // stepSegment through the path that vmax > 16 takes (a loop over cars found by bit scans), for any
 // vmax: the tests check the bit-sliced code specialised for vmax <= 16 against it.
-std::uint64_t stepSegmentGeneric(const Model& model, std::uint64_t step, const Segment& segment, ConstLayers old,
+std::uint64_t stepSegmentGeneric(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
                                  ConstLayers leftHalo, ConstLayers rightHalo, Layers next);
 }  // namespace convoy::nasch::detail

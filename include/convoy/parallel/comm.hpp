@@ -100,13 +100,10 @@ class Comm {
   // the rest of its work, so collective calls that may fail on one rank need a section each).
   void agree(const std::function<void()>& work) const;
 
-  // Sends `toLeft` to rank `left` and `toRight` to rank `right`, and receives what those ranks send
-  // this way (`fromLeft` from `left`, `fromRight` from `right`); the halo exchange around the ring.
-  void exchangeWithNeighbours(int left, int right, std::span<const std::uint64_t> toLeft,
-                              std::span<const std::uint64_t> toRight, std::span<std::uint64_t> fromLeft,
-                              std::span<std::uint64_t> fromRight) const;
-  // The same without blocking: posts the receives and sends and returns at once, so that the caller
-  // can compute what does not need the halos while the messages travel.
+  // The halo exchange around the ring: sends `toLeft` to rank `left` and `toRight` to rank `right`,
+  // and receives what those ranks send this way (`fromLeft` from `left`, `fromRight` from `right`).
+  // Posts the receives and sends and returns at once, so that the caller can compute what does not
+  // need the halos while the messages travel.
   [[nodiscard]] PendingExchange startExchange(int left, int right, std::span<const std::uint64_t> toLeft,
                                               std::span<const std::uint64_t> toRight, std::span<std::uint64_t> fromLeft,
                                               std::span<std::uint64_t> fromRight) const;

@@ -1,6 +1,7 @@
-// One rank's part of the road, whatever the model: the cells it owns, the state of its cars, and how
-// it advances. RoadSegment runs rule 184, NaschSegment the Nagel-Schreckenberg model; the run loop and
-// the outputs see only this interface.
+// One rank's part of the road, whatever the model: the cells it owns, the state of its cars, how it
+// advances, and what every model shares - the communicator, the cell range, the halo messages and
+// their one exchange protocol, and the car and digest reductions. Rule184Road runs rule 184,
+// NaschRoad the Nagel-Schreckenberg model; the run loop and the outputs see only this class.
 #pragma once
 
 #include <cstdint>
@@ -15,16 +16,17 @@
 
 namespace convoy {
 
-// A detector as one rank sees it: its place in the config's list of detectors, and (rule 184) its
-// cell as an offset into the rank's range.
+// A detector this rank contributes counts to: its cell on the road (global) and its place in the
+// config's list of detectors.
 struct LocalDetector {
-  std::uint64_t offset = 0;
+  std::uint64_t cell = 0;
   std::size_t index = 0;
 };
 
-// How rule 184's road advances (NaSch ignores these: its halo depth follows from vmax): halos `haloWords` x 64 cells
-// deep (so up to that many steps per halo exchange, as a car moves at most one cell per step), never deeper than the
-// fewest cells a rank owns, and tiles of `tileWords` words advanced all those steps while they sit in cache.
+// How rule 184's road advances (NaSch ignores these: its halo depth follows from vmax): halos
+// `haloWords` x 64 cells deep (so up to that many steps per halo exchange, as a car moves at most one
+// cell per step), never deeper than the fewest cells a rank owns, and tiles of `tileWords` words
+// advanced all those steps while they sit in cache.
 struct RoadOptions {
   std::uint64_t haloWords = 4;
   std::uint64_t tileWords = 1024;
@@ -34,8 +36,10 @@ struct RoadOptions {
 class Road {
  public:
   virtual ~Road() = default;
+  Road(const Road&) = delete;
+  Road& operator=(const Road&) = delete;
 
-  virtual CellRange range() const = 0;
+  CellRange range() const { return range_; }
   // Occupancy: cell i of the range is bit i mod 64 of word i / 64 (the layout of /road).
   virtual std::span<const std::uint64_t> words() const = 0;
   virtual std::span<std::uint64_t> words() = 0;
@@ -50,18 +54,39 @@ class Road {
   // Advances the steps firstStep .. firstStep + steps - 1 (1 <= steps <= stepsPerExchange()) with one
   // halo exchange. Sets distances[j] to the cells travelled in step j (0-based) by the cars that began
   // it on this rank, and adds to arrivals[j * detectors.size() + k] the cars that passed the point of
-  // detectors[k] in step j (from the cell before it to it or beyond).
+  // detectors[k] in step j (from the cell before it to it or beyond). Ranks that own nothing return
+  // at once, with zero distances.
   virtual void advance(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
                        std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals) = 0;
-  // The detectors, of the global list `cells`, whose counts this rank contributes to.
-  virtual std::vector<LocalDetector> localDetectors(std::span<const std::uint64_t> cells) const = 0;
+  // The detectors, of the global list `cells`, whose counts this rank contributes to: those whose
+  // cell a car passing it can land on in this rank's cells (rule 184: the detector's cell itself).
+  virtual std::vector<LocalDetector> localDetectors(std::span<const std::uint64_t> cells) const;
   // Halo exchanges so far (each is one message to either neighbour and one from either).
-  virtual std::uint64_t exchanges() const = 0;
+  std::uint64_t exchanges() const { return exchanges_; }
 
-  virtual std::uint64_t localCars() const = 0;
+  std::uint64_t localCars() const;
   // Collective: the whole road's car count and digest (docs/model.md).
-  virtual std::uint64_t globalCars() const = 0;
-  virtual std::uint64_t globalDigest() const = 0;
+  std::uint64_t globalCars() const;
+  std::uint64_t globalDigest() const;
+
+ protected:
+  Road(const Comm& comm, const Decomposition& decomposition);
+
+  // The cells after a detector's on which a car that passed it may stand (rule 184: 1, NaSch: vmax).
+  virtual std::uint64_t landingCells() const { return 1; }
+  // Sizes the four halo messages (to and from either neighbour) to `words` words each.
+  void sizeHaloMessages(std::uint64_t words);
+  // The one halo protocol: sends toLeft_ and toRight_ to the ring neighbours and receives fromLeft_
+  // and fromRight_, without blocking; the caller computes what needs no halo, then waits.
+  [[nodiscard]] PendingExchange startHaloExchange();
+
+  Comm comm_;  // a copy: it only wraps the MPI handle, which the caller keeps alive
+  Decomposition decomposition_;
+  CellRange range_;
+  std::vector<std::uint64_t> toLeft_, toRight_, fromLeft_, fromRight_;
+
+ private:
+  std::uint64_t exchanges_ = 0;
 };
 
 // The road of `config.model` for this rank, empty (no cars).

@@ -1,6 +1,11 @@
 // One rank's part of a Nagel-Schreckenberg road: occupancy and velocity bit-planes, the halos
-// exchanged with the ring neighbours (every step, or D words deep every k steps: see the constructor
-// in src/nasch_segment.cpp and docs/model.md "NaSch halos"), and the step (src/nasch.cpp).
+// exchanged with the ring neighbours (every step, or D words deep every k steps: halo_plan.hpp and
+// docs/model.md "NaSch halos"), and the step (src/model/nasch.cpp).
+//
+// The halo exchange is the base's non-blocking one, waited for at once: the NaSch kernel steps a
+// segment whole (its bit-sliced passes run over every word with the halos in place), so there is no
+// interior to step while the messages travel. With deep halos (roads of whole words) one exchange
+// serves k steps (51 for vmax 5), so its latency is spread over them.
 #pragma once
 
 #include <cstdint>
@@ -11,17 +16,17 @@
 #include "convoy/core/decomposition.hpp"
 #include "convoy/model/nasch.hpp"
 #include "convoy/parallel/comm.hpp"
+#include "convoy/parallel/halo_plan.hpp"
 #include "convoy/parallel/road.hpp"
 
 namespace convoy {
 
-class NaschSegment final : public Road {
+class NaschRoad final : public Road {
  public:
   // Throws InputError when some rank that owns cells owns fewer than vmax (its neighbours' halos
   // would have to come from further away): the message says how many ranks would do.
-  NaschSegment(const Comm& comm, const Decomposition& decomposition, const Config& config);
+  NaschRoad(const Comm& comm, const Decomposition& decomposition, const Config& config);
 
-  CellRange range() const override { return range_; }
   std::span<const std::uint64_t> words() const override { return current_.occupancy; }
   std::span<std::uint64_t> words() override { return current_.occupancy; }
   unsigned velocityPlanes() const override { return planes_; }
@@ -29,47 +34,35 @@ class NaschSegment final : public Road {
   std::span<std::uint64_t> velocityPlane(unsigned plane) override;
 
   // k: 1, or more with deep halos (the same on every rank: it depends on the decomposition only).
-  std::uint64_t stepsPerExchange() const override { return stepsPerExchange_; }
+  std::uint64_t stepsPerExchange() const override { return plan_.stepsPerExchange; }
   // D: the words of each deep halo (0: one exchange of H words per step).
-  std::uint64_t deepHaloWords() const { return deepWords_; }
+  std::uint64_t deepHaloWords() const { return plan_.deepWords; }
   void advance(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
                std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals) override;
-  // Every detector whose point a car could pass into this rank's cells: the vmax cells from the
-  // detector's on (a car that passes it lands on one of them).
-  std::vector<LocalDetector> localDetectors(std::span<const std::uint64_t> cells) const override;
-  std::uint64_t exchanges() const override { return exchanges_; }
-
-  std::uint64_t localCars() const override;
-  std::uint64_t globalCars() const override;
-  std::uint64_t globalDigest() const override;
 
  private:
+  // A car that passed a detector lands on one of the vmax cells from the detector's on.
+  std::uint64_t landingCells() const override { return model_.vmax; }
   std::uint64_t step(std::uint64_t step);
   // `steps` (<= k) steps after one exchange of D words with each neighbour.
   void advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
                    std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals);
-  // Cars now in this rank's cells that passed the point of `detector` in the step just made.
+  // Cars now in this rank's cells that passed the point of `detectorCell` in the step just made.
   std::uint64_t passed(std::uint64_t detectorCell) const;
   unsigned velocityAt(std::uint64_t offset) const;
 
-  Comm comm_;  // a copy: it only wraps the MPI handle, which the caller keeps alive
-  Decomposition decomposition_;
-  CellRange range_;
   nasch::Model model_;
   unsigned planes_;
-  nasch::Segment segment_;
+  nasch::Placement placement_;
   bool wholeRing_;  // one rank owns every cell: no exchange, the kernel's ring step
-  nasch::Road current_;
-  nasch::Road next_;
-  std::vector<std::uint64_t> toLeft_, toRight_, fromLeft_, fromRight_;  // halos: occupancy, then planes
+  NaschHaloPlan plan_;
+  nasch::State current_;
+  nasch::State next_;
   // Deep halos: the D words before and after this rank's (a neighbour's edge words, stepped here as
-  // segments of their own), and the H-word halos cut from them and from this rank's edges each step.
-  std::uint64_t deepWords_ = 0;
-  std::uint64_t stepsPerExchange_ = 1;
-  nasch::Segment leftSegment_, rightSegment_;
-  nasch::Road left_, right_, nextLeft_, nextRight_;
-  nasch::Road ownLeftHalo_, ownRightHalo_, leftInnerHalo_, rightInnerHalo_, emptyHalo_;
-  std::uint64_t exchanges_ = 0;
+  // pieces of their own), and the H-word halos cut from them and from this rank's edges each step.
+  nasch::Placement leftPlacement_, rightPlacement_;
+  nasch::State left_, right_, nextLeft_, nextRight_;
+  nasch::State ownLeftHalo_, ownRightHalo_, leftInnerHalo_, rightInnerHalo_, emptyHalo_;
 };
 
 }  // namespace convoy

@@ -1,4 +1,4 @@
-#include "convoy/parallel/nasch_segment.hpp"
+#include "convoy/parallel/nasch_road.hpp"
 
 #include <algorithm>
 #include <array>
@@ -17,7 +17,7 @@ nasch::ConstLayers haloView(std::span<const std::uint64_t> message, std::uint64_
   return {message.first(haloWords), message.subspan(haloWords)};
 }
 
-void packEdge(const nasch::Road& edge, std::vector<std::uint64_t>& message) {
+void packEdge(const nasch::State& edge, std::vector<std::uint64_t>& message) {
   std::copy(edge.occupancy.begin(), edge.occupancy.end(), message.begin());
   std::copy(edge.velocity.begin(), edge.velocity.end(),
             message.begin() + static_cast<std::ptrdiff_t>(edge.occupancy.size()));
@@ -36,22 +36,16 @@ void copyWords(nasch::ConstLayers from, std::uint64_t first, nasch::Layers to) {
   }
 }
 
-// The most words of each deep halo (D), and the most steps per exchange (k).
-constexpr std::uint64_t kDeepWords = 4;
-constexpr std::uint64_t kMostStepsPerExchange = 64;
-
 }  // namespace
 
-NaschSegment::NaschSegment(const Comm& comm, const Decomposition& decomposition, const Config& config)
-    : comm_(comm),
-      decomposition_(decomposition),
-      range_(decomposition.range(comm.rank())),
+NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const Config& config)
+    : Road(comm, decomposition),
       model_{static_cast<unsigned>(config.model.vmax), braking::threshold(config.model.pBrake), config.init.seed},
       planes_(nasch::velocityPlanes(model_.vmax)),
-      segment_{decomposition.cells(), range_.begin / packed::kCellsPerWord, packed::wordsFor(range_.cells())},
+      placement_{decomposition.cells(), range_.begin / packed::kCellsPerWord, packed::wordsFor(range_.cells())},
       wholeRing_(!range_.empty() && decomposition.leftNeighbour(comm.rank()) == comm.rank()),
-      current_(segment_.words, planes_),
-      next_(segment_.words, planes_) {
+      current_(placement_.words, planes_),
+      next_(placement_.words, planes_) {
   // Every rank decides alike: halos are needed only when more than one rank owns cells (rank 0 always
   // owns some, so it is its own neighbour exactly when it owns them all).
   const bool oneOwner = decomposition.leftNeighbour(0) == 0;
@@ -71,77 +65,65 @@ NaschSegment::NaschSegment(const Comm& comm, const Decomposition& decomposition,
   // every step's distance exact; detectors look at own cells only. The kernel's own H-word halos of
   // the own segment are cut from the extensions (D >= H whenever k >= 2, as 64 D >= 2 vmax), and the
   // outer halos of the extensions are empty (their wrong cells are what the bound above allows for).
-  // It applies when every rank decides alike that it can: more than one rank owns cells; the road is
-  // whole words (N % 64 == 0), so that the extensions are whole global words (the braking numbers are
-  // keyed by them) and the ring's end falls between words; every owning rank owns at least D words
-  // (an extension comes from one neighbour); and k >= 2. Otherwise: one exchange of H words per step.
-  if (!oneOwner && decomposition.cells() % packed::kCellsPerWord == 0) {
-    const std::uint64_t vmax = model_.vmax;
-    const std::uint64_t wanted = std::min(std::max(kDeepWords, 2 * nasch::haloWords(model_.vmax)), vmax);
-    const std::uint64_t depth = std::min(wanted, decomposition.fewestCells() / packed::kCellsPerWord);
-    const std::uint64_t steps = std::min(kMostStepsPerExchange, packed::kCellsPerWord * depth / vmax);
-    if (steps >= 2) {
-      deepWords_ = depth;
-      stepsPerExchange_ = steps;
-    }
-  }
-  if (deepWords_ > 0 && !range_.empty()) {
+  // It applies when every rank decides alike that it can (planNaschHalos): more than one rank owns
+  // cells; the road is whole words (N % 64 == 0), so that the extensions are whole global words (the
+  // braking numbers are keyed by them) and the ring's end falls between words; every owning rank owns
+  // at least D words (an extension comes from one neighbour); and k >= 2. Otherwise: one exchange of
+  // H words per step.
+  plan_ = planNaschHalos(model_.vmax, decomposition.cells(), decomposition.fewestCells(), oneOwner);
+  const std::uint64_t deepWords = plan_.deepWords;
+  if (deepWords > 0 && !range_.empty()) {
     const std::uint64_t roadWords = decomposition.cells() / packed::kCellsPerWord;
     const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
-    leftSegment_ = {decomposition.cells(), (segment_.firstWord + roadWords - deepWords_) % roadWords, deepWords_};
-    rightSegment_ = {decomposition.cells(), (segment_.firstWord + segment_.words) % roadWords, deepWords_};
-    for (auto* extension : {&left_, &right_, &nextLeft_, &nextRight_}) *extension = nasch::Road(deepWords_, planes_);
+    leftPlacement_ = {decomposition.cells(), (placement_.firstWord + roadWords - deepWords) % roadWords, deepWords};
+    rightPlacement_ = {decomposition.cells(), (placement_.firstWord + placement_.words) % roadWords, deepWords};
+    for (auto* extension : {&left_, &right_, &nextLeft_, &nextRight_}) *extension = nasch::State(deepWords, planes_);
     for (auto* halo : {&ownLeftHalo_, &ownRightHalo_, &leftInnerHalo_, &rightInnerHalo_, &emptyHalo_}) {
-      *halo = nasch::Road(haloWords, planes_);
+      *halo = nasch::State(haloWords, planes_);
     }
   }
-  const std::uint64_t messageWords = (deepWords_ > 0 ? deepWords_ : nasch::haloWords(model_.vmax)) * (1 + planes_);
-  for (auto* message : {&toLeft_, &toRight_, &fromLeft_, &fromRight_}) message->assign(messageWords, 0);
+  sizeHaloMessages((deepWords > 0 ? deepWords : nasch::haloWords(model_.vmax)) * (1 + planes_));
 }
 
-std::span<const std::uint64_t> NaschSegment::velocityPlane(unsigned plane) const {
-  return std::span<const std::uint64_t>(current_.velocity).subspan(plane * segment_.words, segment_.words);
+std::span<const std::uint64_t> NaschRoad::velocityPlane(unsigned plane) const {
+  return std::span<const std::uint64_t>(current_.velocity).subspan(plane * placement_.words, placement_.words);
 }
 
-std::span<std::uint64_t> NaschSegment::velocityPlane(unsigned plane) {
-  return std::span<std::uint64_t>(current_.velocity).subspan(plane * segment_.words, segment_.words);
+std::span<std::uint64_t> NaschRoad::velocityPlane(unsigned plane) {
+  return std::span<std::uint64_t>(current_.velocity).subspan(plane * placement_.words, placement_.words);
 }
 
-std::uint64_t NaschSegment::step(std::uint64_t step) {
-  if (wholeRing_) return nasch::stepRing(model_, step, segment_.roadCells, current_.view(), next_.view());
+std::uint64_t NaschRoad::step(std::uint64_t step) {
+  if (wholeRing_) return nasch::stepRing(model_, step, placement_.roadCells, current_.view(), next_.view());
   const std::uint64_t cells = range_.cells();
   packEdge(nasch::edgeCells(current_.view(), cells, model_.vmax, nasch::Edge::First), toLeft_);
   packEdge(nasch::edgeCells(current_.view(), cells, model_.vmax, nasch::Edge::Last), toRight_);
-  const int rank = comm_.rank();
-  comm_.exchangeWithNeighbours(decomposition_.leftNeighbour(rank), decomposition_.rightNeighbour(rank), toLeft_,
-                               toRight_, fromLeft_, fromRight_);
-  ++exchanges_;
+  startHaloExchange().wait();  // the kernel steps the segment whole: nothing to overlap
   const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
-  return nasch::stepSegment(model_, step, segment_, current_.view(), haloView(fromLeft_, haloWords),
+  return nasch::stepSegment(model_, step, placement_, current_.view(), haloView(fromLeft_, haloWords),
                             haloView(fromRight_, haloWords), next_.view());
 }
 
-void NaschSegment::advance(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
-                           std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals) {
+void NaschRoad::advance(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
+                        std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals) {
   std::fill(distances.begin(), distances.begin() + static_cast<std::ptrdiff_t>(steps), 0);
   if (range_.empty() || steps == 0) return;
-  if (deepWords_ > 0) {
+  if (plan_.deepWords > 0) {
     advanceDeep(firstStep, steps, detectors, distances, arrivals);
     return;
   }
   for (std::uint64_t j = 0; j < steps; ++j) {
     distances[j] = step(firstStep + j);
     std::swap(current_, next_);
-    for (std::size_t k = 0; k < detectors.size(); ++k)
-      arrivals[j * detectors.size() + k] += passed(detectors[k].offset);
+    for (std::size_t k = 0; k < detectors.size(); ++k) arrivals[j * detectors.size() + k] += passed(detectors[k].cell);
   }
 }
 
-void NaschSegment::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
-                               std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals) {
-  assert(steps <= stepsPerExchange_);
-  const std::uint64_t depth = deepWords_;
-  const std::uint64_t words = segment_.words;
+void NaschRoad::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
+                            std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals) {
+  assert(steps <= plan_.stepsPerExchange);
+  const std::uint64_t depth = plan_.deepWords;
+  const std::uint64_t words = placement_.words;
   const auto asRoad = [depth](std::vector<std::uint64_t>& message) {
     return nasch::Layers{std::span<std::uint64_t>(message).first(depth),
                          std::span<std::uint64_t>(message).subspan(depth)};
@@ -152,10 +134,7 @@ void NaschSegment::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std
   };
   copyWords(current_.view(), 0, asRoad(toLeft_));
   copyWords(current_.view(), words - depth, asRoad(toRight_));
-  const int rank = comm_.rank();
-  comm_.exchangeWithNeighbours(decomposition_.leftNeighbour(rank), decomposition_.rightNeighbour(rank), toLeft_,
-                               toRight_, fromLeft_, fromRight_);
-  ++exchanges_;
+  startHaloExchange().wait();  // the kernel steps the segment whole: nothing to overlap
   copyWords(asConstRoad(fromLeft_), 0, left_.view());
   copyWords(asConstRoad(fromRight_), 0, right_.view());
 
@@ -166,21 +145,20 @@ void NaschSegment::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std
     copyWords(right_.view(), 0, ownRightHalo_.view());
     copyWords(current_.view(), 0, leftInnerHalo_.view());
     copyWords(current_.view(), words - haloWords, rightInnerHalo_.view());
-    distances[j] = nasch::stepSegment(model_, step, segment_, current_.view(), ownLeftHalo_.view(),
+    distances[j] = nasch::stepSegment(model_, step, placement_, current_.view(), ownLeftHalo_.view(),
                                       ownRightHalo_.view(), next_.view());
-    nasch::stepSegment(model_, step, leftSegment_, left_.view(), emptyHalo_.view(), leftInnerHalo_.view(),
+    nasch::stepSegment(model_, step, leftPlacement_, left_.view(), emptyHalo_.view(), leftInnerHalo_.view(),
                        nextLeft_.view());
-    nasch::stepSegment(model_, step, rightSegment_, right_.view(), rightInnerHalo_.view(), emptyHalo_.view(),
+    nasch::stepSegment(model_, step, rightPlacement_, right_.view(), rightInnerHalo_.view(), emptyHalo_.view(),
                        nextRight_.view());
     std::swap(current_, next_);
     std::swap(left_, nextLeft_);
     std::swap(right_, nextRight_);
-    for (std::size_t k = 0; k < detectors.size(); ++k)
-      arrivals[j * detectors.size() + k] += passed(detectors[k].offset);
+    for (std::size_t k = 0; k < detectors.size(); ++k) arrivals[j * detectors.size() + k] += passed(detectors[k].cell);
   }
 }
 
-unsigned NaschSegment::velocityAt(std::uint64_t offset) const {
+unsigned NaschRoad::velocityAt(std::uint64_t offset) const {
   unsigned velocity = 0;
   for (unsigned b = 0; b < planes_; ++b) velocity |= (packed::cell(velocityPlane(b), offset) ? 1U : 0U) << b;
   return velocity;
@@ -189,7 +167,7 @@ unsigned NaschSegment::velocityAt(std::uint64_t offset) const {
 // A car now in cell y = x + d (d < vmax, modulo the road) passed x iff it came from before x: its
 // velocity, the distance it just moved, exceeds d. Velocities are below the road's length, so no car
 // passes a point twice in one step.
-std::uint64_t NaschSegment::passed(std::uint64_t detectorCell) const {
+std::uint64_t NaschRoad::passed(std::uint64_t detectorCell) const {
   const std::uint64_t cells = decomposition_.cells();
   std::uint64_t count = 0;
   for (std::uint64_t d = 0; d < std::min<std::uint64_t>(model_.vmax, cells); ++d) {
@@ -199,34 +177,6 @@ std::uint64_t NaschSegment::passed(std::uint64_t detectorCell) const {
     if (packed::cell(current_.occupancy, offset) && velocityAt(offset) > d) ++count;
   }
   return count;
-}
-
-std::vector<LocalDetector> NaschSegment::localDetectors(std::span<const std::uint64_t> cells) const {
-  std::vector<LocalDetector> local;
-  const std::uint64_t roadCells = decomposition_.cells();
-  for (std::size_t index = 0; index < cells.size(); ++index) {
-    for (std::uint64_t d = 0; d < std::min<std::uint64_t>(model_.vmax, roadCells); ++d) {
-      if (range_.contains((cells[index] + d) % roadCells)) {
-        local.push_back({cells[index], index});  // NaSch: offset holds the detector's global cell
-        break;
-      }
-    }
-  }
-  return local;
-}
-
-std::uint64_t NaschSegment::localCars() const { return packed::countCars(current_.occupancy); }
-
-std::uint64_t NaschSegment::globalCars() const {
-  return static_cast<std::uint64_t>(comm_.sum(static_cast<std::int64_t>(localCars())));
-}
-
-std::uint64_t NaschSegment::globalDigest() const {
-  std::uint64_t sum = digest::partialSum(current_.occupancy, range_);
-  for (unsigned b = 0; b < planes_; ++b) sum += digest::planePartialSum(velocityPlane(b), b, range_);
-  std::array<std::uint64_t, 1> total{sum};
-  comm_.sumInPlace(total);
-  return digest::finish(total[0], decomposition_.cells());
 }
 
 }  // namespace convoy

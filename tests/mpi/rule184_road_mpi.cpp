@@ -10,7 +10,7 @@
 
 #include "convoy/core/decomposition.hpp"
 #include "convoy/parallel/comm.hpp"
-#include "convoy/parallel/road_segment.hpp"
+#include "convoy/parallel/rule184_road.hpp"
 #include "mpi_test_support.hpp"
 
 namespace convoy {
@@ -18,12 +18,12 @@ namespace {
 
 using mpitest::ByteRoad;
 
-// Collective over `comm`: steps a RoadSegment holding `initial` `steps` times, comparing this rank's
+// Collective over `comm`: steps a Rule184Road holding `initial` `steps` times, comparing this rank's
 // cells and the global moves with the reference kernel after every step.
 void expectSegmentFollowsReference(const Comm& comm, const ByteRoad& initial, std::uint64_t steps) {
   const std::uint64_t cells = initial.size();
   const Decomposition decomposition(cells, comm.size());
-  RoadSegment road(comm, decomposition);
+  Rule184Road road(comm, decomposition);
   const CellRange range = road.range();
   EXPECT_EQ(range.begin, decomposition.range(comm.rank()).begin);
   EXPECT_EQ(range.end, decomposition.range(comm.rank()).end);
@@ -119,7 +119,7 @@ TEST(MPI, PairsOfRanksStepTheirRings) {
 
 // Collective: counts this rank's cells that differ from a road whose only odd cell (a car on an
 // empty road, or a gap on a full one) is at `position`.
-std::uint64_t cellsDifferingFromLoneCell(const RoadSegment& road, std::uint64_t position, bool loneIsCar) {
+std::uint64_t cellsDifferingFromLoneCell(const Rule184Road& road, std::uint64_t position, bool loneIsCar) {
   std::uint64_t differing = 0;
   for (std::uint64_t i = road.range().begin; i < road.range().end; ++i) {
     const bool occupied = packed::cell(road.words(), i - road.range().begin);
@@ -133,7 +133,7 @@ std::uint64_t cellsDifferingFromLoneCell(const RoadSegment& road, std::uint64_t 
 // exactly one car moves per step. Both pass every rank boundary, both ways round the ring.
 void expectLoneCellCirclesTheRing(const Comm& comm, std::uint64_t cells, bool loneIsCar) {
   const Decomposition decomposition(cells, comm.size());
-  RoadSegment road(comm, decomposition);
+  Rule184Road road(comm, decomposition);
   const std::uint64_t start = cells / 3;
   ByteRoad initial(cells, loneIsCar ? 0 : 1);
   initial[start] = loneIsCar ? 1 : 0;
@@ -187,7 +187,7 @@ TEST(MPI, FullAndEmptyRoadsStayPut) {
       SCOPED_TRACE("cells " + std::to_string(cells) + (fill ? ", full" : ", empty"));
       const ByteRoad initial(cells, fill);
       const Decomposition decomposition(cells, comm.size());
-      RoadSegment road(comm, decomposition);
+      Rule184Road road(comm, decomposition);
       mpitest::loadRange(road.words(), road.range(), initial);
       std::int64_t moves = 0;
       for (int s = 0; s < 10; ++s) moves += static_cast<std::int64_t>(road.step());

@@ -1,0 +1,31 @@
+// How deep the halos are and how many steps one exchange serves: pure functions of the
+// decomposition and the model, the same on every rank (tests/unit/halo_plan_test.cpp).
+#pragma once
+
+#include <cstdint>
+
+namespace convoy {
+
+// Rule 184: halos of `haloWords` x 64 cells (at least 1 word), never deeper than the fewest cells a
+// rank owns (a rank's halo comes from one neighbour), and at least 1 cell. A car moves at most one
+// cell per step, so one exchange serves that many steps.
+std::uint64_t rule184HaloCells(std::uint64_t haloWords, std::uint64_t fewestCells);
+
+// NaSch (docs/model.md "NaSch halos"): `deepWords` D > 0 when each rank also steps the D words
+// before and after its own, k = `stepsPerExchange` steps per exchange; otherwise (D = 0) one exchange
+// of H = ceil(vmax / 64) words per step.
+struct NaschHaloPlan {
+  std::uint64_t deepWords = 0;
+  std::uint64_t stepsPerExchange = 1;
+};
+
+// The most words of each deep halo, and the most steps per exchange.
+inline constexpr std::uint64_t kNaschDeepWords = 4;
+inline constexpr std::uint64_t kNaschMostStepsPerExchange = 64;
+
+// `oneOwner`: one rank owns every cell (no halos at all). Deep halos need a road of whole 64-cell
+// words, every owning rank to own at least D words, and k = floor(64 D / vmax) >= 2, with
+// D = min(max(4, 2 H), vmax, fewest words a rank owns).
+NaschHaloPlan planNaschHalos(unsigned vmax, std::uint64_t roadCells, std::uint64_t fewestCells, bool oneOwner);
+
+}  // namespace convoy

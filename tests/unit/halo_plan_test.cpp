@@ -1,0 +1,62 @@
+// The halo plans (include/convoy/parallel/halo_plan.hpp) against hand-worked cases and against what a
+// deep halo must guarantee: information travels at most vmax cells a step, so k steps of D words of
+// halo stay exact only while k * vmax <= 64 * D (docs/model.md "NaSch halos").
+#include "convoy/parallel/halo_plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+namespace convoy {
+namespace {
+
+constexpr std::uint64_t kWord = 64;
+
+TEST(Rule184Halo, IsTheAskedWordsUnlessARankOwnsFewerCells) {
+  EXPECT_EQ(rule184HaloCells(4, 1000000), 256U);
+  EXPECT_EQ(rule184HaloCells(4, 100), 100U);     // never deeper than one neighbour's cells
+  EXPECT_EQ(rule184HaloCells(0, 1000000), 64U);  // at least one word
+  EXPECT_EQ(rule184HaloCells(1, 1), 1U);
+}
+
+TEST(NaschHalo, HandWorkedCases) {
+  // vmax 5 on a long road: D = min(max(4, 2), 5) = 4 words, k = floor(256 / 5) = 51 steps.
+  NaschHaloPlan plan = planNaschHalos(5, 640000, 6400, false);
+  EXPECT_EQ(plan.deepWords, 4U);
+  EXPECT_EQ(plan.stepsPerExchange, 51U);
+  // vmax 1 (rule 184): D = 1 word, k = 64 steps.
+  plan = planNaschHalos(1, 640000, 6400, false);
+  EXPECT_EQ(plan.deepWords, 1U);
+  EXPECT_EQ(plan.stepsPerExchange, 64U);
+  // vmax 200: H = 4 words, D = min(8, 200) = 8, k = floor(512 / 200) = 2.
+  plan = planNaschHalos(200, 64 * 1000, 64 * 100, false);
+  EXPECT_EQ(plan.deepWords, 8U);
+  EXPECT_EQ(plan.stepsPerExchange, 2U);
+}
+
+TEST(NaschHalo, FallsBackToOneExchangePerStep) {
+  const auto shallow = [](const NaschHaloPlan& plan) { return plan.deepWords == 0 && plan.stepsPerExchange == 1; };
+  EXPECT_TRUE(shallow(planNaschHalos(5, 640000, 640000, true)));  // one rank owns everything
+  EXPECT_TRUE(shallow(planNaschHalos(5, 640001, 6400, false)));   // not whole words
+  EXPECT_TRUE(shallow(planNaschHalos(5, 640000, 63, false)));     // a rank owns less than a word
+  EXPECT_TRUE(shallow(planNaschHalos(40, 640000, 64, false)));    // D = 1 word, k = 1
+}
+
+TEST(NaschHalo, EveryPlanKeepsItsPromise) {
+  for (unsigned vmax = 1; vmax <= 300; ++vmax) {
+    for (std::uint64_t fewestWords : {0, 1, 2, 3, 5, 8, 100}) {
+      const NaschHaloPlan plan = planNaschHalos(vmax, kWord * 1000, kWord * fewestWords, false);
+      if (plan.deepWords == 0) {
+        EXPECT_EQ(plan.stepsPerExchange, 1U) << "vmax " << vmax;
+        continue;
+      }
+      EXPECT_LE(plan.deepWords, fewestWords) << "vmax " << vmax;  // one neighbour holds the halo
+      EXPECT_GE(plan.stepsPerExchange, 2U) << "vmax " << vmax;
+      EXPECT_LE(plan.stepsPerExchange, kNaschMostStepsPerExchange) << "vmax " << vmax;
+      EXPECT_LE(plan.stepsPerExchange * vmax, kWord * plan.deepWords) << "vmax " << vmax;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace convoy
