@@ -79,6 +79,8 @@ void CollectiveFile::readAt(std::uint64_t offset, std::span<std::uint64_t> words
   }
 }
 
+void CollectiveFile::sync() { checkIo(MPI_File_sync(file_), "flush " + path_ + " to the disk"); }
+
 void CollectiveFile::close() {
   if (file_ == MPI_FILE_NULL) return;
   checkIo(MPI_File_close(&file_), "close " + path_);

@@ -110,7 +110,19 @@ ReadFile openForReading(const std::string& path) {
   return {{File(H5Fopen(path.c_str(), flags, list.get()), "open " + path), path}, beingWritten};
 }
 
-void flush(const OpenFile& file) { check(H5Fflush(file.handle.get(), H5F_SCOPE_GLOBAL), "flush " + file.path); }
+void flush(const OpenFile& file, Durability durability) {
+  check(H5Fflush(file.handle.get(), H5F_SCOPE_GLOBAL), "flush " + file.path);
+  if (durability == Durability::PageCache) return;
+  void* handle = nullptr;  // the sec2 driver's: a pointer to its file descriptor
+  check(H5Fget_vfd_handle(file.handle.get(), H5P_DEFAULT, &handle), "find the file descriptor of " + file.path);
+  int result = 0;
+  do {
+    result = ::fsync(*static_cast<int*>(handle));
+  } while (result != 0 && errno == EINTR);
+  if (result != 0 && errno != EINVAL) {
+    throw Error("cannot flush " + file.path + " to the disk: " + std::strerror(errno));
+  }
+}
 
 bool isHdf5File(const std::string& path) { return H5Fis_hdf5(path.c_str()) > 0; }
 

@@ -299,7 +299,7 @@ CheckpointWrite writeCheckpoint(const Comm& comm, const std::string& directory, 
   fields.openRowDistance = state.openRow.distance;
   fields.openRowCounts = state.openRow.detectorCounts;
   const StateFileWrite file =
-      writeStateFile(comm, temporary, road, identity.cells, contentsOf(fields, identity), settings);
+      writeStateFile(comm, temporary, road, identity.cells, contentsOf(fields, identity), settings, Durability::Disk);
   written.bytes = file.bytes;
   written.writeSeconds = comm.broadcast(file.seconds);
   const auto verifyStart = std::chrono::steady_clock::now();
@@ -310,7 +310,7 @@ CheckpointWrite writeCheckpoint(const Comm& comm, const std::string& directory, 
                        ErrorScope::AllRanks);
   }
   written.verifySeconds = comm.broadcast(secondsSince(verifyStart));
-  renameIntoPlace(comm, temporary, written.path);
+  renameIntoPlace(comm, temporary, written.path, Durability::Disk);
   if (comm.isRoot()) pruneOlder(directory, keep);
   written.seconds = comm.broadcast(secondsSince(start));
   return written;

@@ -7,24 +7,12 @@
 
 #include "convoy/io/density_profile.hpp"
 #include "convoy/io/format.hpp"
+#include "convoy/io/state_file.hpp"
 #include "convoy/io/velocity_planes.hpp"
 
 namespace convoy::io {
 
 std::string snapshotFileName(std::uint64_t step) { return fmt::format("snapshot_{:012}.h5", step); }
-
-void renameIntoPlace(const Comm& comm, const std::string& from, const std::string& to) {
-  try {
-    comm.onRootThenShareErrors([&] {
-      std::error_code error;
-      std::filesystem::rename(from, to, error);
-      if (error) throw RuntimeError("cannot rename " + from + " to " + to + ": " + error.message());
-    });
-  } catch (const RuntimeError&) {
-    removeQuietly(comm, from);
-    throw;
-  }
-}
 
 StateWrite writeSnapshot(const Comm& comm, const std::string& path, const Road& road, const RunIdentity& identity,
                          std::uint64_t step, std::uint64_t profileBins, const h5::Settings& settings) {
@@ -39,8 +27,9 @@ StateWrite writeSnapshot(const Comm& comm, const std::string& path, const Road& 
   contents.realDatasets.emplace_back(format::kDensityProfileDataset,
                                      densityProfile(comm, road.words(), road.range(), profileBins, identity.cells));
   const std::string temporary = path + format::kTemporarySuffix;
-  const StateFileWrite written = writeStateFile(comm, temporary, road, identity.cells, contents, settings);
-  renameIntoPlace(comm, temporary, path);
+  const StateFileWrite written =
+      writeStateFile(comm, temporary, road, identity.cells, contents, settings, Durability::PageCache);
+  renameIntoPlace(comm, temporary, path, Durability::PageCache);
   result.bytes = written.bytes;
   result.seconds = written.seconds;
   result.transfers = written.transfers;

@@ -107,7 +107,7 @@ void SpacetimeFile::append(std::span<const std::int64_t> steps, std::span<const 
   lastStep_ = steps.back();
 }
 
-void SpacetimeFile::flush() { h5::flush(file_); }
+void SpacetimeFile::flush(h5::Durability durability) { h5::flush(file_, durability); }
 
 void SpacetimeFile::close() {
   steps_ = h5::Dataset();

@@ -1,8 +1,13 @@
 #include "convoy/io/state_file.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 
@@ -86,6 +91,22 @@ std::vector<std::uint64_t> createStructure(const std::string& path, const Road& 
   return offsets;
 }
 
+// The directory's entries on the disk (a rename is durable only then). File systems that cannot sync
+// a directory say EINVAL; they keep their entries by other means.
+void syncDirectory(const std::string& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw RuntimeError("cannot open the directory " + directory + " to sync it: " + std::strerror(errno));
+  int result = 0;
+  do {
+    result = ::fsync(fd);
+  } while (result != 0 && errno == EINTR);
+  const int error = errno;
+  ::close(fd);
+  if (result != 0 && error != EINVAL) {
+    throw RuntimeError("cannot sync the directory " + directory + ": " + std::strerror(error));
+  }
+}
+
 std::string describeFailure(const std::string& path, const std::string& stage, const std::string& reason) {
   return "cannot " + stage + " " + path + ": " + reason;
 }
@@ -99,7 +120,7 @@ void removeQuietly(const Comm& comm, const std::string& path) {
 }
 
 StateFileWrite writeStateFile(const Comm& comm, const std::string& path, const Road& road, std::uint64_t cells,
-                              const StateContents& contents, const h5::Settings& settings) {
+                              const StateContents& contents, const h5::Settings& settings, Durability durability) {
   const auto start = std::chrono::steady_clock::now();
   WatchedIo watched("writing " + path, {path});
   StateFileWrite written;
@@ -124,6 +145,9 @@ StateFileWrite writeStateFile(const Comm& comm, const std::string& path, const R
         watched.progress();
       }
     }
+    // One fsync covers the metadata rank 0 wrote before, too: it is per file, not per descriptor.
+    if (durability == Durability::Disk) comm.agree([&] { file->sync(); });
+    watched.progress();
     comm.agree([&] { file->close(); });
   } catch (const RuntimeError& error) {
     removeQuietly(comm, path);
@@ -134,6 +158,20 @@ StateFileWrite writeStateFile(const Comm& comm, const std::string& path, const R
   written.bytes = comm.broadcast(written.bytes);
   written.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return written;
+}
+
+void renameIntoPlace(const Comm& comm, const std::string& from, const std::string& to, Durability durability) {
+  try {
+    comm.onRootThenShareErrors([&] {
+      std::error_code error;
+      fs::rename(from, to, error);
+      if (error) throw RuntimeError("cannot rename " + from + " to " + to + ": " + error.message());
+      if (durability == Durability::Disk) syncDirectory(fs::path(to).parent_path().string());
+    });
+  } catch (const RuntimeError&) {
+    removeQuietly(comm, from);
+    throw;
+  }
 }
 
 std::vector<std::span<std::uint64_t>> layersOf(Road& road) {

@@ -103,7 +103,7 @@ void TimeseriesWriter::append(std::span<const FlowRow> rows) {
   pending_.insert(pending_.end(), rows.begin(), rows.end());
 }
 
-void TimeseriesWriter::flush() {
+void TimeseriesWriter::flush(h5::Durability durability) {
   const std::uint64_t rows = pending_.size();
   std::vector<std::int64_t> steps, distances, counts;
   std::vector<double> flows, velocities;
@@ -124,7 +124,7 @@ void TimeseriesWriter::flush() {
   h5::appendRows<std::int64_t>(columns_[kStep], rows, steps);
   for (std::size_t c = 0; c < columns_.size(); ++c)
     h5::flush(columns_[c], "/" + columnNames()[c] + " of " + file_.path);
-  h5::flush(file_);
+  h5::flush(file_, durability);
   rows_ += rows;
   checksum_ = checksum;
   pending_.clear();

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "convoy/core/error.hpp"
@@ -85,7 +86,8 @@ std::string checkSeries(const Comm& comm, const Config& config, const io::FoundC
   return comm.broadcast(problem);
 }
 
-RestartPlan planFrom(const io::FoundCheckpoint& checkpoint, const Config& config, SeriesStart series) {
+RestartPlan planFrom(const io::FoundCheckpoint& checkpoint, const Config& config, SeriesStart series,
+                     double roadSeconds) {
   RestartPlan plan;
   plan.start.step = checkpoint.state.step;
   plan.start.openRow = checkpoint.state.openRow;
@@ -93,8 +95,8 @@ RestartPlan planFrom(const io::FoundCheckpoint& checkpoint, const Config& config
   plan.checkpoint = checkpoint.path;
   plan.series = std::move(series);
   plan.finished = checkpoint.state.step >= config.run.steps;
-  spdlog::info("continuing from {} (step {}, digest {:016x})", checkpoint.path, checkpoint.state.step,
-               checkpoint.digest);
+  spdlog::info("continuing from {} (step {}, digest {:016x}; its road read and verified in {:.3f} s)", checkpoint.path,
+               checkpoint.state.step, checkpoint.digest, roadSeconds);
   return plan;
 }
 
@@ -118,9 +120,12 @@ std::optional<RestartPlan> tryCheckpoint(const Comm& comm, const Config& config,
   problem = checkSeries(comm, config, checkpoint, series);
   if (!problem.empty()) return std::nullopt;
   // Also for a finished run: a damaged final checkpoint is then replaced from the one before.
+  const auto start = std::chrono::steady_clock::now();
   problem = io::checkCheckpointRoad(comm, checkpoint, &road);
   if (!problem.empty()) return std::nullopt;
-  return planFrom(checkpoint, config, std::move(series));
+  const double seconds =
+      comm.broadcast(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return planFrom(checkpoint, config, std::move(series), seconds);
 }
 
 }  // namespace

@@ -85,7 +85,8 @@ std::string RunControl::stopReason(const SyncPoint& point) const {
 bool RunControl::checkpoint(const SyncPoint& point, bool periodic) {
   io::CheckpointWrite written;
   try {
-    outputs_.flush();  // the series on disk are never behind a checkpoint
+    // The series on disk are never behind a checkpoint, also after a crash of the node.
+    outputs_.flush(h5::Durability::Disk);
     io::CheckpointState state;
     state.step = point.step;
     state.timeseriesEvery = config_.output.timeseriesEvery;

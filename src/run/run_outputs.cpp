@@ -73,10 +73,10 @@ void RunOutputs::snapshot(std::uint64_t step) {
   }
 }
 
-void RunOutputs::flush() {
+void RunOutputs::flush(h5::Durability durability) {
   comm_.onRootThenShareErrors([&] {
-    timeseries_->flush();
-    if (spacetime_) spacetime_->flush();
+    timeseries_->flush(durability);
+    if (spacetime_) spacetime_->flush(durability);
   });
   pendingRows_ = 0;
 }

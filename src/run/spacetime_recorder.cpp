@@ -111,8 +111,8 @@ void SpacetimeRecorder::gather() {
   sampledCells_.clear();
 }
 
-void SpacetimeRecorder::flush() {
-  if (file_) file_->flush();
+void SpacetimeRecorder::flush(h5::Durability durability) {
+  if (file_) file_->flush(durability);
 }
 
 void SpacetimeRecorder::finish() {

@@ -2,7 +2,7 @@
 // whose path holds a given text fail with a given error, from the Nth such call on, as a full disk,
 // an exceeded quota or a dying disk would make them fail. Set by the environment:
 //
-//   CONVOY_FAULT_OP     create | write | reserve | close | read | rename
+//   CONVOY_FAULT_OP     create | write | reserve | sync | close | read | rename
 //   CONVOY_FAULT_PATH   text the file's path must contain (e.g. "checkpoint_000000008000.h5.tmp")
 //   CONVOY_FAULT_RANK   the rank (OMPI_COMM_WORLD_RANK, or 0 without a launcher); all ranks if unset
 //   CONVOY_FAULT_AT     the first matching call that fails (1: the first); default 1
@@ -12,8 +12,9 @@
 //   CONVOY_FAULT_HANG   if set, the call never returns instead of failing (a file system that hangs)
 //
 // create: open/openat/creat with O_CREAT; write: write/pwrite/pwritev/writev; reserve: fallocate and
-// posix_fallocate; close: close (the file is closed, then the error reported, as NFS does); read:
-// read/pread/preadv; rename: rename/renameat (the old name must match).
+// posix_fallocate; sync: fsync and fdatasync (as a disk that fails to flush its cache); close: close (the file is
+// closed, then the error reported, as NFS does); read: read/pread/preadv; rename: rename/renameat (the old name must
+// match).
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -95,6 +96,7 @@ typedef int (*fallocate_fn)(int, int, off_t, off_t);
 typedef int (*fallocate64_fn)(int, int, off64_t, off64_t);
 typedef int (*posix_fallocate_fn)(int, off_t, off_t);
 typedef int (*close_fn)(int);
+typedef int (*fsync_fn)(int);
 typedef int (*rename_fn)(const char*, const char*);
 typedef int (*renameat_fn)(int, const char*, int, const char*);
 
@@ -237,6 +239,18 @@ int posix_fallocate(int fd, off_t offset, off_t length) {
   REAL("posix_fallocate", posix_fallocate_fn);
   if (watched(fd) && failing("reserve", gPath)) return gErrno;
   return real(fd, offset, length);
+}
+
+int fsync(int fd) {
+  REAL("fsync", fsync_fn);
+  FAIL_IF("sync", fd);
+  return real(fd);
+}
+
+int fdatasync(int fd) {
+  REAL("fdatasync", fsync_fn);
+  FAIL_IF("sync", fd);
+  return real(fd);
 }
 
 int close(int fd) {

@@ -31,6 +31,8 @@ class CollectiveFile {
   // Collective: this rank's `words` at byte `offset` of the file (no words: it takes part all the same).
   void writeAt(std::uint64_t offset, std::span<const std::uint64_t> words);
   void readAt(std::uint64_t offset, std::span<std::uint64_t> words);
+  // Collective: this file's data on the disk (MPI_File_sync, an fsync underneath), reporting failure.
+  void sync();
   // Collective: closes the file, reporting failure.
   void close();
   const std::string& path() const { return path_; }

@@ -55,7 +55,10 @@ struct ReadFile {
 ReadFile openForReading(const std::string& path);
 
 // Writes everything of the file to disk.
-void flush(const OpenFile& file);
+// Where written data must be when a flush returns: in the operating system's page cache (a crash of
+// the process loses nothing, a crash of the node may), or on the disk (fsync).
+enum class Durability { PageCache, Disk };
+void flush(const OpenFile& file, Durability durability = Durability::PageCache);
 
 // Whether `path` is an HDF5 file at all (for clear messages about files that are not).
 bool isHdf5File(const std::string& path);

@@ -27,7 +27,4 @@ StateWrite writeSnapshot(const Comm& comm, const std::string& path, const Road& 
 // snapshots/snapshot_<step, 12 digits>.h5
 std::string snapshotFileName(std::uint64_t step);
 
-// Collective: rank 0 renames `from` to `to`; on failure every rank throws and `from` is removed.
-void renameIntoPlace(const Comm& comm, const std::string& from, const std::string& to);
-
 }  // namespace convoy::io

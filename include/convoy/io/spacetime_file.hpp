@@ -28,7 +28,7 @@ class SpacetimeFile {
 
   // Appends rows: steps[r] and width occupancy bytes per row (1 car, 0 empty).
   void append(std::span<const std::int64_t> steps, std::span<const std::uint8_t> occupancy);
-  void flush();
+  void flush(h5::Durability durability = h5::Durability::PageCache);
   void close();
   std::uint64_t rows() const { return rows_; }
   SeriesMark mark() const { return {rows_, checksum_.value()}; }

@@ -48,11 +48,21 @@ struct StateFileWrite {
   std::uint64_t transfers = 0;  // collective MPI-IO writes this rank took part in (alike on every rank)
 };
 
+// Where a state file must be when writing it returns: in the page cache (a snapshot: a crash of the
+// node may lose it), or on the disk (a checkpoint, which the run goes on from and which replaces
+// older ones: its data is synced before it is verified, and its directory after it is renamed).
+using h5::Durability;
+
 // Collective. Writes `road` (its occupancy and velocity planes, as /road and /velocity/bit_<b>) and
 // `contents` to `path`. On any failure every rank throws the same RuntimeError, naming the file, the
 // stage and the system's reason, and `path` is removed.
 StateFileWrite writeStateFile(const Comm& comm, const std::string& path, const Road& road, std::uint64_t cells,
-                              const StateContents& contents, const h5::Settings& settings);
+                              const StateContents& contents, const h5::Settings& settings, Durability durability);
+
+// Collective. Renames the written `from` to `to` (rank 0); with Durability::Disk the directory is
+// synced too, so that the new name survives a crash. On failure `from` is removed and every rank
+// throws.
+void renameIntoPlace(const Comm& comm, const std::string& from, const std::string& to, Durability durability);
 
 // Collective. Reads /road and `planes` velocity planes of the state file `path`, each rank the
 // words of its range in `decomposition`: layer k (0 = /road, then the planes) into `into[k]` when it

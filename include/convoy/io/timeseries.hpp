@@ -39,7 +39,7 @@ class TimeseriesWriter {
   // Whether so many rows wait that they should be written now (a bounded buffer).
   bool full() const { return pending_.size() >= kMostPendingRows; }
   // Writes the kept rows, every column flushed to disk, /step last.
-  void flush();
+  void flush(h5::Durability durability = h5::Durability::PageCache);
   void close();
   // The rows on disk and their checksum (what a checkpoint records).
   SeriesMark mark() const { return {rows_, checksum_.value()}; }

@@ -24,7 +24,7 @@ class RunOutputs {
   // likewise, and the snapshots folder; registers with the simulation.
   RunOutputs(const Comm& comm, const Config& config, Simulation& simulation, const SeriesStart& series);
   // Collective: writes the rows kept in memory to the series files and flushes them.
-  void flush();
+  void flush(h5::Durability durability = h5::Durability::PageCache);
   // Collective: writes what is kept and closes the files.
   void finish();
   // Collective, after flush(): the rows of the series files on disk, on every rank.

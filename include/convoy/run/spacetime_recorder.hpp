@@ -39,7 +39,7 @@ class SpacetimeRecorder {
   SpacetimeRecorder(const Comm& comm, const Config& config, Simulation& simulation, const io::RunIdentity& identity,
                     const SeriesStart& series);
   // Rank 0: flushes the file (the caller makes this collective-safe).
-  void flush();
+  void flush(h5::Durability durability = h5::Durability::PageCache);
   // Rank 0: the rows on disk and their checksum.
   SeriesMark mark() const { return file_ ? file_->mark() : SeriesMark{}; }
   // Collective: gathers the rows not yet written, writes them and closes the file.
