@@ -6,13 +6,6 @@
 #include "convoy/core/random.hpp"
 
 namespace convoy::digest {
-namespace {
-constexpr std::uint64_t kWordKey = 0xD16E'57C0'4E0A'D184ULL;
-}
-
-std::uint64_t wordCode(std::uint64_t wordIndex, std::uint64_t word) {
-  return random::mix(random::bits(kWordKey, wordIndex) ^ word);
-}
 
 std::uint64_t partialSum(std::span<const std::uint64_t> words, CellRange range) {
   assert(range.begin % packed::kCellsPerWord == 0);
@@ -20,11 +13,6 @@ std::uint64_t partialSum(std::span<const std::uint64_t> words, CellRange range) 
   std::uint64_t sum = 0;
   for (std::uint64_t w = 0; w < words.size(); ++w) sum += wordCode(firstWord + w, words[w]);
   return sum;
-}
-
-std::uint64_t planeWordCode(unsigned plane, std::uint64_t wordIndex, std::uint64_t word) {
-  constexpr std::uint64_t kPlaneCodeOffset = std::uint64_t{1} << 57;  // words; at most 7 + 1 planes
-  return wordCode((plane + 1) * kPlaneCodeOffset + wordIndex, word);
 }
 
 std::uint64_t planePartialSum(std::span<const std::uint64_t> words, unsigned plane, CellRange range) {

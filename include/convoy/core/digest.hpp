@@ -8,15 +8,24 @@
 #include <span>
 
 #include "convoy/core/decomposition.hpp"
+#include "convoy/core/random.hpp"
 
 namespace convoy::digest {
 
-// The code of global packed word `wordIndex` holding `word` (padding bits zero).
-std::uint64_t wordCode(std::uint64_t wordIndex, std::uint64_t word);
+inline constexpr std::uint64_t kWordKey = 0xD16E'57C0'4E0A'D184ULL;
+inline constexpr std::uint64_t kPlaneCodeOffset = std::uint64_t{1} << 57;  // words; at most 7 + 1 planes
+
+// The code of global packed word `wordIndex` holding `word` (padding bits zero). Inline: verifying a
+// state file codes every word it reads.
+constexpr std::uint64_t wordCode(std::uint64_t wordIndex, std::uint64_t word) {
+  return random::mix(random::bits(kWordKey, wordIndex) ^ word);
+}
 // The partial sum of the words of `range` (which begins on a word boundary), packed in `words`.
 std::uint64_t partialSum(std::span<const std::uint64_t> words, CellRange range);
 // The code of global word `wordIndex` of velocity plane `plane` (NaSch).
-std::uint64_t planeWordCode(unsigned plane, std::uint64_t wordIndex, std::uint64_t word);
+constexpr std::uint64_t planeWordCode(unsigned plane, std::uint64_t wordIndex, std::uint64_t word) {
+  return wordCode((plane + 1) * kPlaneCodeOffset + wordIndex, word);
+}
 // The partial sum of velocity plane `plane` (NaSch) of `range`: its word j is coded as global word
 // (plane + 1) 2^57 + j, beyond every occupancy word (a road has at most 2^56 words).
 std::uint64_t planePartialSum(std::span<const std::uint64_t> words, unsigned plane, CellRange range);
