@@ -71,9 +71,7 @@ LoadedConfig loadConfig(const Comm& comm, const Arguments& arguments) {
                        ") differs from the " + std::to_string(road.cells) + " cells of the road in " +
                        loaded.config.init.from + "; remove road.cells or make them agree");
     }
-    overrides.push_back("road.cells=" + std::to_string(road.cells));
-    loaded = parseConfig(arguments.configPath, text, overrides);
-    loaded.setAt.erase("road.cells");
+    loaded = withRoadLength(std::move(loaded), road.cells, arguments.configPath);
   }
   if (!arguments.outputDirectory.empty()) {
     loaded.config.output.directory = arguments.outputDirectory;

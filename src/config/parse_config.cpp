@@ -43,6 +43,9 @@ std::string unknownKeyMessage(const std::string& place, const std::string& path)
 // Collects values and problems while a config is read from its sources.
 class ConfigReader {
  public:
+  ConfigReader() = default;
+  explicit ConfigReader(LoadedConfig loaded) : loaded_(std::move(loaded)) {}
+
   void applyValue(const std::string& path, const YAML::Node& value, const std::string& place) {
     mentioned_.insert(path);
     const KeySpec* spec = config::findKey(path);
@@ -133,26 +136,7 @@ class ConfigReader {
     require("run.steps", source, "how many steps to run");
     if (c.init.from.empty()) require("init.density", source, "the fraction of cells that hold a car");
 
-    std::set<std::uint64_t> seen;
-    for (std::size_t i = 0; i < c.output.detectors.size(); ++i) {
-      const std::uint64_t position = c.output.detectors[i];
-      if (c.road.cells == 0) break;  // the length comes from init.from; checked again once it is known
-      if (position >= c.road.cells) {
-        problem("output.detectors", "output.detectors[" + std::to_string(i) + "] = " + std::to_string(position) +
-                                        " is not a cell of the road (0 to " + std::to_string(c.road.cells - 1) + ")");
-      } else if (!seen.insert(position).second) {
-        problem("output.detectors", "output.detectors lists cell " + std::to_string(position) + " twice");
-      }
-    }
-    if (c.road.cells > 0 && c.output.profileBins > c.road.cells) {
-      if (loaded_.setAt.count("output.profile_bins")) {
-        problem("output.profile_bins", "output.profile_bins (" + std::to_string(c.output.profileBins) +
-                                           ") must not exceed road.cells (" + std::to_string(c.road.cells) + ")");
-      } else {
-        loaded_.config.output.profileBins = c.road.cells;  // the default, on a short road: a bin per cell
-      }
-    }
-    checkSpacetimeWindow();
+    checkAgainstRoadLength();
     if (!c.init.from.empty() && loaded_.setAt.count("init.density")) {
       problem("init.density",
               "init.density and init.from contradict each other: a road read from a file has "
@@ -177,6 +161,34 @@ class ConfigReader {
     }
     checkAvailable();
   }
+
+  // What depends on road.cells: checked when the config is read and, for a road read from init.from,
+  // again once its length is known (withRoadLength).
+  void checkAgainstRoadLength() {
+    const Config& c = loaded_.config;
+    std::set<std::uint64_t> seen;
+    for (std::size_t i = 0; i < c.output.detectors.size(); ++i) {
+      const std::uint64_t position = c.output.detectors[i];
+      if (c.road.cells == 0) break;  // the length comes from init.from; checked again once it is known
+      if (position >= c.road.cells) {
+        problem("output.detectors", "output.detectors[" + std::to_string(i) + "] = " + std::to_string(position) +
+                                        " is not a cell of the road (0 to " + std::to_string(c.road.cells - 1) + ")");
+      } else if (!seen.insert(position).second) {
+        problem("output.detectors", "output.detectors lists cell " + std::to_string(position) + " twice");
+      }
+    }
+    if (c.road.cells > 0 && c.output.profileBins > c.road.cells) {
+      if (loaded_.setAt.count("output.profile_bins")) {
+        problem("output.profile_bins", "output.profile_bins (" + std::to_string(c.output.profileBins) +
+                                           ") must not exceed road.cells (" + std::to_string(c.road.cells) + ")");
+      } else {
+        loaded_.config.output.profileBins = c.road.cells;  // the default, on a short road: a bin per cell
+      }
+    }
+    checkSpacetimeWindow();
+  }
+
+  void setSource(const std::string& source) { source_ = source; }
 
   LoadedConfig finish() {
     if (!problems_.empty()) throw InputError(problems_);
@@ -256,6 +268,14 @@ LoadedConfig parseConfig(const std::string& sourceName, const std::string& yamlT
   }
   for (const auto& assignment : overrides) reader.readOverride(assignment);
   reader.checkWhole(sourceName);
+  return reader.finish();
+}
+
+LoadedConfig withRoadLength(LoadedConfig loaded, std::uint64_t cells, const std::string& sourceName) {
+  loaded.config.road.cells = cells;
+  ConfigReader reader(std::move(loaded));
+  reader.setSource(sourceName);
+  reader.checkAgainstRoadLength();
   return reader.finish();
 }
 

@@ -335,6 +335,22 @@ std::vector<BadStart> badStarts() {
 INSTANTIATE_TEST_SUITE_P(Cases, BadStartFile, ::testing::ValuesIn(badStarts()),
                          [](const ::testing::TestParamInfo<BadStart>& param) { return param.param.name; });
 
+// A road read from init.from has the file's length (1000 cells here, road.cells not given): what
+// must lie on the road is checked against it once it is known, and refused naming the key.
+TEST_F(BadFiles, WhatLiesBeyondTheRoadOfInitFromIsRefusedNamingTheKey) {
+  const TemporaryDirectory work;
+  writeFile(work.path() / "run.yaml",
+            startConfig(file("plain.h5").string(), "", "10",
+                        "  detectors: [10, 1000]\n  spacetime:\n    start: 1200\n    width: 10\n    every: 1\n"));
+  const CommandResult result = runCommand(convoyCommand({"run", "run.yaml"}), work.path());
+  EXPECT_EQ(result.exitStatus, 2) << result.describe();
+  EXPECT_NE(result.all().find("output.detectors[1] = 1000 is not a cell of the road (0 to 999)"), std::string::npos)
+      << result.describe();
+  EXPECT_NE(result.all().find("output.spacetime.start (1200) is not a cell of the road (0 to 999)"), std::string::npos)
+      << result.describe();
+  EXPECT_FALSE(fs::exists(work.path() / "out")) << "the output directory was created\n" << result.describe();
+}
+
 struct BadInspect {
   std::string name;
   std::string file;

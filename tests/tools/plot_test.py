@@ -316,6 +316,8 @@ class NaschExactCurves(unittest.TestCase):
     written out here again, from the issue and docs/analysis.md)."""
 
     def setUp(self):
+        # The package beside the script (the source tree) or where it is installed (share/convoy/python).
+        sys.path.insert(0, os.path.join(os.path.dirname(PLOT), os.pardir, "share", "convoy", "python"))
         sys.path.insert(0, os.path.dirname(PLOT))
         from convoyplot import diagram  # noqa: E402
         self.diagram = diagram

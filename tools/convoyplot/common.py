@@ -8,6 +8,8 @@ import subprocess
 
 import matplotlib
 
+from . import file_format
+
 matplotlib.use("Agg")  # no display: figures only go to files
 
 from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
@@ -95,7 +97,7 @@ def open_convoy_file(path, kind):
         handle = h5py.File(path, "r")
     except OSError as error:
         raise UserError(path, f"cannot open as HDF5: {error}")
-    found = handle.attrs.get("kind")
+    found = handle.attrs.get(file_format.KIND)
     if isinstance(found, bytes):
         found = found.decode("utf-8", "replace")
     if found is None:

@@ -7,14 +7,15 @@ import sys
 import numpy as np
 
 from . import common
+from . import file_format
 from .common import UserError
 
 MAX_POINTS = 4000  # longer series are shown as block means: more points than pixels only hide the line
 
 QUANTITIES = {
     # name: (label, unit label, physical label)
-    "flow": ("flow", "cars per step", "vehicles/h"),
-    "mean_velocity": ("mean velocity", "cells per step", "km/h"),
+    file_format.FLOW: ("flow", "cars per step", "vehicles/h"),
+    file_format.MEAN_VELOCITY: ("mean velocity", "cells per step", "km/h"),
 }
 
 
@@ -39,18 +40,18 @@ def add_parser(subparsers):
 
 
 def run(args):
-    path = common.resolve_input(args.input, "timeseries.h5")
+    path = common.resolve_input(args.input, file_format.TIMESERIES_FILE)
     physical = args.cell_length is not None or args.step_seconds is not None
     cell_length = args.cell_length if args.cell_length is not None else 7.5
     step_seconds = args.step_seconds if args.step_seconds is not None else 1.0
 
-    with common.open_convoy_file(path, "timeseries") as handle:
-        steps = common.read_dataset(handle, "step")[:].astype(np.float64)
+    with common.open_convoy_file(path, file_format.TIMESERIES) as handle:
+        steps = common.read_dataset(handle, file_format.STEP)[:].astype(np.float64)
         values = common.read_dataset(handle, args.quantity)[:].astype(np.float64)
-        every = int(common.attribute(handle, "timeseries_every", 1))
-        model = common.attribute(handle, "model", "?")
-        cells = int(common.attribute(handle, "cells", 0))
-        cars = int(common.attribute(handle, "cars", 0))
+        every = int(common.attribute(handle, file_format.TIMESERIES_EVERY, 1))
+        model = common.attribute(handle, file_format.MODEL, "?")
+        cells = int(common.attribute(handle, file_format.CELLS, 0))
+        cars = int(common.attribute(handle, file_format.CARS, 0))
     # A running convoy extends the datasets one after the other: use the rows all of them hold.
     rows = min(len(steps), len(values))
     steps, values = steps[:rows], values[:rows]
@@ -159,6 +160,6 @@ def block_means(steps, values, max_points):
 
 def run_name(path):
     """runs/x/timeseries.h5 -> runs/x: the run directory names the run better than the file."""
-    if os.path.basename(path) == "timeseries.h5":
+    if os.path.basename(path) == file_format.TIMESERIES_FILE:
         return os.path.dirname(path) or "."
     return path

@@ -4,6 +4,7 @@ import numpy as np
 from matplotlib.ticker import LogFormatter, ScalarFormatter
 
 from . import common
+from . import file_format
 from .common import UserError
 
 
@@ -30,7 +31,7 @@ def run(args):
         data = common.load_json(args.json, "jams")
     elif args.snapshots:
         for path in args.snapshots:
-            common.open_convoy_file(path, "snapshot").close()  # clear errors before convoy-flow runs
+            common.open_convoy_file(path, file_format.SNAPSHOT).close()  # clear errors before convoy-flow runs
         subject = args.snapshots[0] if len(args.snapshots) == 1 else f"{len(args.snapshots)} snapshots"
         tool = common.find_flow_tool(args.flow_tool, "--json FILE.json")
         data = common.run_flow_tool(tool, "jams", args.snapshots, subject)

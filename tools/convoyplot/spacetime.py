@@ -4,6 +4,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import common
+from . import file_format
 from .common import UserError
 
 FIGURE_INCHES = 8
@@ -26,10 +27,10 @@ def add_parser(subparsers):
 
 
 def run(args):
-    path = common.resolve_input(args.input, "spacetime.h5")
-    with common.open_convoy_file(path, "spacetime") as handle:
-        steps = common.read_dataset(handle, "step")[:]
-        occupancy = common.read_dataset(handle, "occupancy")
+    path = common.resolve_input(args.input, file_format.SPACETIME_FILE)
+    with common.open_convoy_file(path, file_format.SPACETIME) as handle:
+        steps = common.read_dataset(handle, file_format.STEP)[:]
+        occupancy = common.read_dataset(handle, file_format.OCCUPANCY)
         if occupancy.ndim != 2:
             raise UserError(path, f"/occupancy has {occupancy.ndim} dimensions, expected 2 (rows, width)")
         # A running convoy extends /step and /occupancy one after the other: use the rows both hold.
@@ -37,10 +38,10 @@ def run(args):
         steps = steps[:rows]
         if rows == 0 or width == 0:
             raise UserError(path, "/occupancy is empty")
-        start = int(common.attribute(handle, "start", 0))
-        cells = int(common.attribute(handle, "cells", 0)) or start + width
-        model = common.attribute(handle, "model", "?")
-        cars = int(common.attribute(handle, "cars", 0))
+        start = int(common.attribute(handle, file_format.WINDOW_START, 0))
+        cells = int(common.attribute(handle, file_format.CELLS, 0)) or start + width
+        model = common.attribute(handle, file_format.MODEL, "?")
+        cars = int(common.attribute(handle, file_format.CARS, 0))
 
         chosen = np.unique(np.linspace(0, rows - 1, min(rows, args.max_rows)).round().astype(np.int64))
         column_block = -(-width // args.max_columns)

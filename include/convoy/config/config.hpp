@@ -82,6 +82,11 @@ std::string readConfigText(const std::string& path);
 LoadedConfig parseConfig(const std::string& sourceName, const std::string& yamlText,
                          const std::vector<std::string>& overrides);
 
+// `loaded` once the road's length is known from init.from (a config that names init.from may leave
+// road.cells out): sets road.cells to `cells` and checks again what depends on it (detectors, the
+// space-time window, profile bins). Throws InputError listing every problem found.
+LoadedConfig withRoadLength(LoadedConfig loaded, std::uint64_t cells, const std::string& sourceName);
+
 // The resolved config as YAML, every key present (what `convoy validate` prints and runs store).
 std::string toYaml(const Config& config);
 

@@ -1,7 +1,8 @@
 // The facts of convoy's file formats in one place (docs/output.md describes them for users): the
 // kinds of file, the names of their datasets and attributes, the encodings of the road, and the
-// limits a reader checks a file against. Every writer and every reader (src/io, tools/flow, and the
-// Python package's tests) uses these names.
+// limits a reader checks a file against. Every writer and every reader uses these names: src/io,
+// tools/flow, and convoy-plot, whose tools/convoyplot/file_format.py reads the texts from this file
+// (so keep each on the pattern `inline constexpr const char* kName = "text";`).
 #pragma once
 
 #include <cstdint>
