@@ -28,6 +28,22 @@ PropertyList seriesAccess(const std::string& path) {
   return access;
 }
 
+// Runs a system call again while a signal interrupts it; 0, or the errno it failed with.
+template <typename Call>
+int untilNotInterrupted(Call call) {
+  while (call() != 0) {
+    if (errno != EINTR) return errno;
+  }
+  return 0;
+}
+
+// fsync of `fd`: 0, or the error; EINVAL (a file system that cannot sync this kind of file, and keeps
+// it by other means) counts as done.
+int syncDescriptor(int fd) {
+  const int error = untilNotInterrupted([fd] { return ::fsync(fd); });
+  return error == EINVAL ? 0 : error;
+}
+
 unsigned openFlags(Access access) { return access == Access::ReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR; }
 
 }  // namespace
@@ -115,13 +131,17 @@ void flush(const OpenFile& file, Durability durability) {
   if (durability == Durability::PageCache) return;
   void* handle = nullptr;  // the sec2 driver's: a pointer to its file descriptor
   check(H5Fget_vfd_handle(file.handle.get(), H5P_DEFAULT, &handle), "find the file descriptor of " + file.path);
-  int result = 0;
-  do {
-    result = ::fsync(*static_cast<int*>(handle));
-  } while (result != 0 && errno == EINTR);
-  if (result != 0 && errno != EINVAL) {
-    throw Error("cannot flush " + file.path + " to the disk: " + std::strerror(errno));
+  if (const int error = syncDescriptor(*static_cast<int*>(handle)); error != 0) {
+    throw Error("cannot flush " + file.path + " to the disk: " + std::strerror(error));
   }
+}
+
+void syncDirectory(const std::string& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw Error("cannot open the directory " + directory + " to sync it: " + std::strerror(errno));
+  const int error = syncDescriptor(fd);
+  ::close(fd);
+  if (error != 0) throw Error("cannot sync the directory " + directory + ": " + std::strerror(error));
 }
 
 bool isHdf5File(const std::string& path) { return H5Fis_hdf5(path.c_str()) > 0; }
@@ -132,17 +152,9 @@ void reserveFileSpace(const OpenFile& file) {
   const auto bytes = static_cast<off_t>(end);
   const int fd = ::open(file.path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) throw Error("cannot open " + file.path + " to reserve its space: " + std::strerror(errno));
-  int result = 0;
-  int error = 0;
-  do {
-    result = ::fallocate(fd, 0, 0, bytes);
-    error = errno;
-  } while (result != 0 && error == EINTR);
-  if (::close(fd) != 0 && result == 0) {
-    result = -1;
-    error = errno;
-  }
-  if (result != 0 && error != EOPNOTSUPP && error != ENOSYS) {
+  int error = untilNotInterrupted([fd, bytes] { return ::fallocate(fd, 0, 0, bytes); });
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error != 0 && error != EOPNOTSUPP && error != ENOSYS) {
     throw Error("cannot reserve the " + std::to_string(bytes) + " bytes of " + file.path + ": " + std::strerror(error));
   }
 }

@@ -1,13 +1,8 @@
 #include "convoy/io/state_file.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <optional>
 
@@ -91,22 +86,6 @@ std::vector<std::uint64_t> createStructure(const std::string& path, const Road& 
   return offsets;
 }
 
-// The directory's entries on the disk (a rename is durable only then). File systems that cannot sync
-// a directory say EINVAL; they keep their entries by other means.
-void syncDirectory(const std::string& directory) {
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw RuntimeError("cannot open the directory " + directory + " to sync it: " + std::strerror(errno));
-  int result = 0;
-  do {
-    result = ::fsync(fd);
-  } while (result != 0 && errno == EINTR);
-  const int error = errno;
-  ::close(fd);
-  if (result != 0 && error != EINVAL) {
-    throw RuntimeError("cannot sync the directory " + directory + ": " + std::strerror(error));
-  }
-}
-
 std::string describeFailure(const std::string& path, const std::string& stage, const std::string& reason) {
   return "cannot " + stage + " " + path + ": " + reason;
 }
@@ -166,7 +145,7 @@ void renameIntoPlace(const Comm& comm, const std::string& from, const std::strin
       std::error_code error;
       fs::rename(from, to, error);
       if (error) throw RuntimeError("cannot rename " + from + " to " + to + ": " + error.message());
-      if (durability == Durability::Disk) syncDirectory(fs::path(to).parent_path().string());
+      if (durability == Durability::Disk) h5::syncDirectory(fs::path(to).parent_path().string());
     });
   } catch (const RuntimeError&) {
     removeQuietly(comm, from);

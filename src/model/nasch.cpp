@@ -422,10 +422,15 @@ std::uint64_t bitsAt(std::span<const std::uint64_t> words, std::uint64_t cells, 
 }  // namespace
 
 State edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge) {
+  State halo(haloWords(vmax), velocityPlanes(vmax));
+  edgeCellsInto(segment, cells, vmax, edge, halo.view());
+  return halo;
+}
+
+void edgeCellsInto(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge, Layers halo) {
   const unsigned planes = velocityPlanes(vmax);
   const std::uint64_t H = haloWords(vmax);
   const std::uint64_t words = segment.words();
-  State halo(H, planes);
   const std::int64_t first =
       edge == Edge::First ? 0 : static_cast<std::int64_t>(cells) - static_cast<std::int64_t>(64 * H);
   for (std::uint64_t k = 0; k < H; ++k) {
@@ -435,7 +440,6 @@ State edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge ed
       halo.velocity[b * H + k] = bitsAt(segment.velocity.subspan(b * words, words), cells, start);
     }
   }
-  return halo;
 }
 
 Halos ringHalos(ConstLayers ring, const Placement& segment, unsigned vmax) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <utility>
 
 #include "convoy/core/digest.hpp"
 #include "convoy/core/error.hpp"
@@ -12,15 +13,13 @@
 namespace convoy {
 namespace {
 
-// The halo message layout: H occupancy words, then the planes' H words each.
-nasch::ConstLayers haloView(std::span<const std::uint64_t> message, std::uint64_t haloWords) {
-  return {message.first(haloWords), message.subspan(haloWords)};
+// The halo message layout: `words` occupancy words, then the planes' `words` words each (the layout
+// of a nasch::State of that many words).
+nasch::ConstLayers asLayers(const std::vector<std::uint64_t>& message, std::uint64_t words) {
+  return {std::span<const std::uint64_t>(message).first(words), std::span<const std::uint64_t>(message).subspan(words)};
 }
-
-void packEdge(const nasch::State& edge, std::vector<std::uint64_t>& message) {
-  std::copy(edge.occupancy.begin(), edge.occupancy.end(), message.begin());
-  std::copy(edge.velocity.begin(), edge.velocity.end(),
-            message.begin() + static_cast<std::ptrdiff_t>(edge.occupancy.size()));
+nasch::Layers asLayers(std::vector<std::uint64_t>& message, std::uint64_t words) {
+  return {std::span<std::uint64_t>(message).first(words), std::span<std::uint64_t>(message).subspan(words)};
 }
 
 // Words [first, first + to.words) of every layer of `from` into `to` (a deep-halo message has the
@@ -96,12 +95,12 @@ std::span<std::uint64_t> NaschRoad::velocityPlane(unsigned plane) {
 std::uint64_t NaschRoad::step(std::uint64_t step) {
   if (wholeRing_) return nasch::stepRing(model_, step, placement_.roadCells, current_.view(), next_.view());
   const std::uint64_t cells = range_.cells();
-  packEdge(nasch::edgeCells(current_.view(), cells, model_.vmax, nasch::Edge::First), toLeft_);
-  packEdge(nasch::edgeCells(current_.view(), cells, model_.vmax, nasch::Edge::Last), toRight_);
-  startHaloExchange().wait();  // the kernel steps the segment whole: nothing to overlap
   const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
-  return nasch::stepSegment(model_, step, placement_, current_.view(), haloView(fromLeft_, haloWords),
-                            haloView(fromRight_, haloWords), next_.view());
+  nasch::edgeCellsInto(current_.view(), cells, model_.vmax, nasch::Edge::First, asLayers(toLeft_, haloWords));
+  nasch::edgeCellsInto(current_.view(), cells, model_.vmax, nasch::Edge::Last, asLayers(toRight_, haloWords));
+  startHaloExchange().wait();  // the kernel steps the segment whole: nothing to overlap
+  return nasch::stepSegment(model_, step, placement_, current_.view(), asLayers(fromLeft_, haloWords),
+                            asLayers(fromRight_, haloWords), next_.view());
 }
 
 void NaschRoad::advance(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
@@ -124,19 +123,11 @@ void NaschRoad::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::s
   assert(steps <= plan_.stepsPerExchange);
   const std::uint64_t depth = plan_.deepWords;
   const std::uint64_t words = placement_.words;
-  const auto asRoad = [depth](std::vector<std::uint64_t>& message) {
-    return nasch::Layers{std::span<std::uint64_t>(message).first(depth),
-                         std::span<std::uint64_t>(message).subspan(depth)};
-  };
-  const auto asConstRoad = [depth](const std::vector<std::uint64_t>& message) {
-    return nasch::ConstLayers{std::span<const std::uint64_t>(message).first(depth),
-                              std::span<const std::uint64_t>(message).subspan(depth)};
-  };
-  copyWords(current_.view(), 0, asRoad(toLeft_));
-  copyWords(current_.view(), words - depth, asRoad(toRight_));
+  copyWords(current_.view(), 0, asLayers(toLeft_, depth));
+  copyWords(current_.view(), words - depth, asLayers(toRight_, depth));
   startHaloExchange().wait();  // the kernel steps the segment whole: nothing to overlap
-  copyWords(asConstRoad(fromLeft_), 0, left_.view());
-  copyWords(asConstRoad(fromRight_), 0, right_.view());
+  copyWords(asLayers(std::as_const(fromLeft_), depth), 0, left_.view());
+  copyWords(asLayers(std::as_const(fromRight_), depth), 0, right_.view());
 
   const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
   for (std::uint64_t j = 0; j < steps; ++j) {

@@ -59,6 +59,8 @@ ReadFile openForReading(const std::string& path);
 // the process loses nothing, a crash of the node may), or on the disk (fsync).
 enum class Durability { PageCache, Disk };
 void flush(const OpenFile& file, Durability durability = Durability::PageCache);
+// The entries of `directory` on the disk (a rename is durable only then).
+void syncDirectory(const std::string& directory);
 
 // Whether `path` is an HDF5 file at all (for clear messages about files that are not).
 bool isHdf5File(const std::string& path);

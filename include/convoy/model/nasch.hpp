@@ -94,6 +94,8 @@ Halos ringHalos(ConstLayers ring, const Placement& segment, unsigned vmax);
 // vmax halo cells nearest a segment matter); a shorter segment's neighbours need cells from further on.
 enum class Edge { First, Last };
 State edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge);
+// The same into `halo` (H words and its planes' H words each), as the step loop does: no allocation.
+void edgeCellsInto(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge, Layers halo);
 
 // One step of a whole ring held in one process (one segment; the single-rank case).
 std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old, Layers next);
