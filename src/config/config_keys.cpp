@@ -279,9 +279,9 @@ std::size_t editDistance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-std::string lastPart(const std::string& path) { return path.substr(path.rfind('.') + 1); }
-
 }  // namespace
+
+std::string lastPart(const std::string& path) { return path.substr(path.rfind('.') + 1); }
 
 const std::vector<KeySpec>& keySpecs() {
   static const std::vector<KeySpec> specs = makeKeySpecs();

@@ -33,6 +33,8 @@ struct KeySpec {
 
 const std::vector<KeySpec>& keySpecs();
 const KeySpec* findKey(const std::string& path);
+// The last part of a dotted key path ("output.spacetime.width" -> "width").
+std::string lastPart(const std::string& path);
 // The known key nearest to `path` (by edit distance, or by its last part), or "" if none is close.
 std::string suggestKey(const std::string& path);
 

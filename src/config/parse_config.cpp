@@ -51,7 +51,7 @@ class ConfigReader {
     const KeySpec* spec = config::findKey(path);
     if (spec == nullptr && isSection(path)) {
       problems_.push_back(place + ": " + path + " is a section, not a key: set one of its keys, " + "e.g. " + path +
-                          "." + lastPart(firstKeyOf(path)) + " (convoy validate shows them all)");
+                          "." + config::lastPart(firstKeyOf(path)) + " (convoy validate shows them all)");
     } else if (spec == nullptr) {
       problems_.push_back(unknownKeyMessage(place, path));
     } else if (!spec->apply(value, loaded_.config)) {
@@ -102,7 +102,6 @@ class ConfigReader {
     }
     return section;
   }
-  static std::string lastPart(const std::string& path) { return path.substr(path.rfind('.') + 1); }
 
   static bool isSection(const std::string& path) {
     const std::string prefix = path + ".";
