@@ -9,11 +9,13 @@
 #include <sstream>
 
 #include "convoy/config/config.hpp"
+#include "convoy/core/counted.hpp"
 #include "convoy/core/error.hpp"
 #include "convoy/core/log.hpp"
 #include "convoy/core/version.hpp"
 #include "convoy/h5/file.hpp"
 #include "convoy/h5/handle.hpp"
+#include "convoy/io/format.hpp"
 #include "convoy/io/inspect.hpp"
 #include "convoy/io/road_file.hpp"
 #include "convoy/parallel/comm.hpp"
@@ -43,26 +45,28 @@ struct Arguments {
 // The start of the process: the wall-time budget counts from here.
 const auto kProcessStart = std::chrono::steady_clock::now();
 
+// The options that stand for a config key: checked as the key is, and named in messages as given.
+std::vector<OptionValue> optionValues(const Arguments& arguments) {
+  std::vector<OptionValue> options;
+  if (!arguments.maxHours.empty()) {
+    options.push_back({"run.max_hours", arguments.maxHours, "--max-hours " + arguments.maxHours});
+  }
+  if (!arguments.outputDirectory.empty()) {
+    options.push_back({"output.directory", arguments.outputDirectory, "--output " + arguments.outputDirectory});
+  }
+  return options;
+}
+
 // Rank 0 reads the file and shares its text, so thousands of ranks do not all open it, and every
 // rank parses the same text and finds the same problems.
 LoadedConfig loadConfig(const Comm& comm, const Arguments& arguments) {
   std::string text;
   comm.onRootThenShareErrors([&] { text = readConfigText(arguments.configPath); });
   text = comm.broadcast(text);
-  std::vector<std::string> overrides = arguments.overrides;
-  if (!arguments.maxHours.empty()) {
-    char* end = nullptr;
-    const double hours = std::strtod(arguments.maxHours.c_str(), &end);
-    if (end != arguments.maxHours.c_str() + arguments.maxHours.size() || !(hours >= 0) || hours > 1e6) {
-      throw InputError("command line: --max-hours " + arguments.maxHours +
-                       ": expected a number of hours from 0 (no budget) to 1e6");
-    }
-    overrides.push_back("run.max_hours=" + arguments.maxHours);
-  }
   if (arguments.outputGiven && arguments.outputDirectory.empty()) {
     throw InputError("command line: --output needs a directory (it was given an empty one)");
   }
-  LoadedConfig loaded = parseConfig(arguments.configPath, text, overrides);
+  LoadedConfig loaded = parseConfig(arguments.configPath, text, arguments.overrides, optionValues(arguments));
   if (!loaded.config.init.from.empty()) {
     // The road's length comes from the file; the config is checked again knowing it.
     const io::RoadFileInfo road = io::describeRoadFile(comm, {loaded.config.init.from, loaded.config.init.dataset});
@@ -72,10 +76,6 @@ LoadedConfig loadConfig(const Comm& comm, const Arguments& arguments) {
                        loaded.config.init.from + "; remove road.cells or make them agree");
     }
     loaded = withRoadLength(std::move(loaded), road.cells, arguments.configPath);
-  }
-  if (!arguments.outputDirectory.empty()) {
-    loaded.config.output.directory = arguments.outputDirectory;
-    loaded.setAt["output.directory"] = "--output " + arguments.outputDirectory;
   }
   return loaded;
 }
@@ -99,21 +99,35 @@ ExitCode validateCommand(const Comm& comm, const Arguments& arguments) {
   return ExitCode::Success;
 }
 
-void logSummary(const Config& config, const RunSummary& summary) {
+// "100 steps of 1000 cells (500 cars)".
+std::string workDone(const RunSummary& summary) {
+  return counted(summary.steps, "step") + " of " + counted(summary.cells, "cell") + " (" +
+         counted(summary.cars, "car") + ")";
+}
+
+// What this run segment wrote into its output directory: "config.yaml, run.log, timeseries.h5,
+// checkpoints/ (1 written)"; a folder it wrote nothing into is left out.
+std::string writtenOutputs(const Config& config, const RunOutputs& outputs, const RunControl& control) {
+  std::string list = std::string("config.yaml, run.log, ") + io::format::kTimeseriesFile;
+  if (config.output.spacetime.every > 0) list += std::string(", ") + io::format::kSpacetimeFile;
+  const auto folder = [&](const char* name, std::uint64_t files) {
+    if (files > 0) list += std::string(", ") + name + "/ (" + std::to_string(files) + " written)";
+  };
+  folder(io::format::kCheckpointsFolder, control.checkpointsWritten());
+  folder(io::format::kSnapshotsFolder, outputs.snapshotsWritten());
+  return list;
+}
+
+void logSummary(const Config& config, const RunSummary& summary, const std::string& written) {
   if (summary.stoppedEarly) {
-    spdlog::info("stopped at step {} after {} steps of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs", summary.lastStep,
-                 summary.steps, summary.cells, summary.cars, summary.seconds, summary.mcops());
+    spdlog::info("stopped at step {} after {} in {:.6f} s: {:.2f} MCOPs", summary.lastStep, workDone(summary),
+                 summary.seconds, summary.mcops());
   } else {
-    spdlog::info("finished {} steps of {} cells ({} cars) in {:.6f} s: {:.2f} MCOPs", summary.steps, summary.cells,
-                 summary.cars, summary.seconds, summary.mcops());
+    spdlog::info("finished {} in {:.6f} s: {:.2f} MCOPs", workDone(summary), summary.seconds, summary.mcops());
   }
   if (summary.firstStep > 0) spdlog::info("this segment ran steps {} to {}", summary.firstStep + 1, summary.lastStep);
   spdlog::info("final average velocity {:.6f}; state digest {:016x}", summary.lastMeanVelocity, summary.digest);
-  spdlog::info(
-      "outputs in {}/: config.yaml, run.log, timeseries.h5{}{}, checkpoints/; summarise any of them with "
-      "convoy inspect",
-      config.output.directory, config.output.spacetime.every > 0 ? ", spacetime.h5" : "",
-      config.output.snapshotEvery > 0 ? ", snapshots/" : "");
+  spdlog::info("outputs in {}/: {}; summarise any of them with convoy inspect", config.output.directory, written);
 }
 
 ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
@@ -137,8 +151,8 @@ ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
   addLogFile(comm.rank(), logFilePath(config));
   if (comm.isRoot()) stop::setAbortLog(logFilePath(config).string());
   const char* job = std::getenv("SLURM_JOB_ID");
-  spdlog::info("=== convoy {} run segment: {} from step {} on {} MPI rank{}{}; output in {}", kVersion,
-               arguments.configPath, startStep, comm.size(), comm.size() == 1 ? "" : "s",
+  spdlog::info("=== convoy {} run segment: {} from step {} on {}{}; output in {}", kVersion, arguments.configPath,
+               startStep, counted(static_cast<std::uint64_t>(comm.size()), "MPI rank"),
                job ? std::string(", Slurm job ") + job : "", config.output.directory);
   for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
 
@@ -149,7 +163,7 @@ ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
   try {
     const RunSummary summary = simulation.run();
     outputs.finish();
-    logSummary(config, summary);
+    logSummary(config, summary, writtenOutputs(config, outputs, control));
     const std::string end = summary.stoppedEarly
                                 ? "at step " + std::to_string(summary.lastStep) + " because of " + control.reason()
                                 : "at step " + std::to_string(summary.lastStep);

@@ -150,6 +150,12 @@ class ConfigReader {
                                  std::to_string(c.output.timeseriesEvery) +
                                  "): the last steps, which fill no whole row, are not in the time series");
     }
+    if (c.output.spacetime.every == 1) {
+      // Every advance of the road ends where the window samples it (Simulation::runBlock).
+      loaded_.warnings.push_back(placeOf("output.spacetime.every") +
+                                 ": output.spacetime.every = 1: halo exchanges every step, as each one ends where "
+                                 "the space-time window samples the road (multi-step exchanges need every > 1)");
+    }
     if (c.model.type == ModelType::Rule184) {
       for (const char* key : {"model.vmax", "model.p_brake"}) {
         if (loaded_.setAt.count(key)) {
@@ -258,7 +264,7 @@ std::string readConfigText(const std::string& path) {
 }
 
 LoadedConfig parseConfig(const std::string& sourceName, const std::string& yamlText,
-                         const std::vector<std::string>& overrides) {
+                         const std::vector<std::string>& overrides, const std::vector<OptionValue>& options) {
   ConfigReader reader;
   try {
     reader.readDocument(sourceName, YAML::Load(yamlText));
@@ -266,6 +272,8 @@ LoadedConfig parseConfig(const std::string& sourceName, const std::string& yamlT
     throw InputError(where(sourceName, error.mark) + ": not valid YAML: " + error.msg);
   }
   for (const auto& assignment : overrides) reader.readOverride(assignment);
+  // An option's value is the text given, never YAML syntax (a directory may be called "[a]").
+  for (const auto& option : options) reader.applyValue(option.key, YAML::Node(option.value), option.place);
   reader.checkWhole(sourceName);
   return reader.finish();
 }

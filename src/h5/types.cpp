@@ -1,5 +1,8 @@
 #include "convoy/h5/types.hpp"
 
+#include <algorithm>
+#include <vector>
+
 namespace convoy::h5 {
 
 template <>
@@ -54,14 +57,50 @@ hid_t fileType<std::int16_t>() {
 
 namespace {
 
-// h5py stores numpy's bool as an enumeration of a one-byte integer with members FALSE = 0, TRUE = 1.
-bool isBooleanEnum(hid_t type) {
-  if (H5Tget_class(type) != H5T_ENUM || H5Tget_size(type) != 1 || H5Tget_nmembers(type) != 2) return false;
-  for (unsigned member = 0; member < 2; ++member) {
-    signed char value = -1;
-    if (H5Tget_member_value(type, member, &value) < 0 || value != static_cast<signed char>(member)) return false;
+struct EnumMember {
+  std::string name;
+  long long value = 0;
+};
+
+// An enumeration's members, by value.
+std::vector<EnumMember> enumMembers(hid_t type) {
+  const Datatype base(H5Tget_super(type), "read an enumeration's base type");
+  const int count = H5Tget_nmembers(type);
+  std::vector<EnumMember> members;
+  for (int i = 0; i < count; ++i) {
+    const auto index = static_cast<unsigned>(i);
+    EnumMember member;
+    if (char* name = H5Tget_member_name(type, index)) {
+      member.name = name;
+      H5free_memory(name);
+    }
+    // The value is stored in the base type; converted in place to a long long (the buffer fits both).
+    long long value = 0;
+    if (H5Tget_member_value(type, index, &value) >= 0 &&
+        H5Tconvert(base.get(), H5T_NATIVE_LLONG, 1, &value, nullptr, H5P_DEFAULT) >= 0) {
+      member.value = value;
+    }
+    members.push_back(std::move(member));
   }
-  return true;
+  std::ranges::sort(members, {}, &EnumMember::value);
+  return members;
+}
+
+// h5py stores numpy's bool as an enumeration of a one-byte integer with members FALSE = 0, TRUE = 1.
+bool isBoolean(const std::vector<EnumMember>& members, std::size_t bytes) {
+  if (bytes != 1 || members.size() != 2) return false;
+  for (const EnumMember& member : members) {
+    if (!(member.name == "FALSE" && member.value == 0) && !(member.name == "TRUE" && member.value == 1)) return false;
+  }
+  return true;  // two members, each FALSE = 0 or TRUE = 1, and HDF5 refuses two equal values
+}
+
+std::string listed(const std::vector<EnumMember>& members) {
+  std::string text;
+  for (const EnumMember& member : members) {
+    text += (text.empty() ? "" : ", ") + member.name + " = " + std::to_string(member.value);
+  }
+  return text;
 }
 
 }  // namespace
@@ -81,9 +120,12 @@ TypeInfo typeOf(const Dataset& dataset) {
     case H5T_STRING:
       info.kind = TypeClass::String;
       break;
-    case H5T_ENUM:
-      info.kind = isBooleanEnum(type.get()) ? TypeClass::Boolean : TypeClass::Other;
+    case H5T_ENUM: {
+      const std::vector<EnumMember> members = enumMembers(type.get());
+      info.kind = isBoolean(members, info.bytes) ? TypeClass::Boolean : TypeClass::Enumeration;
+      info.members = listed(members);
       break;
+    }
     default:
       info.kind = TypeClass::Other;
       break;
@@ -101,6 +143,8 @@ std::string TypeInfo::describe() const {
       return "strings";
     case TypeClass::Boolean:
       return "bool";
+    case TypeClass::Enumeration:
+      return "an enumeration (" + members + ")";
     case TypeClass::Other:
       break;
   }

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "convoy/core/checksum.hpp"
+#include "convoy/core/counted.hpp"
 #include "convoy/core/packed_road.hpp"
 #include "convoy/core/version.hpp"
 #include "convoy/h5/attribute.hpp"
@@ -91,6 +92,17 @@ StateContents contentsOf(const Fields& fields, const RunIdentity& identity) {
   return contents;
 }
 
+// A convoy file of another kind where a checkpoint was wanted: where the checkpoints are.
+std::string notACheckpoint(const std::string& path, const std::string& kind) {
+  const fs::path folder = fs::path(path).parent_path() / format::kCheckpointsFolder;
+  std::error_code error;
+  const std::string where = fs::is_directory(folder, error) ? folder.string() + "/"
+                                                            : std::string("the ") + format::kCheckpointsFolder +
+                                                                  "/ folder of its run's output directory";
+  const std::string snapshotNote = kind == format::kSnapshot ? " (a snapshot can start a new run with init.from)" : "";
+  return "a convoy " + kind + " file, not a checkpoint" + snapshotNote + "; a run's checkpoints are in " + where;
+}
+
 // Rank 0 alone, serially: every field, read and checked. Throws (any exception) with the reason.
 Fields readFields(const std::string& path) {
   std::error_code error;
@@ -101,7 +113,7 @@ Fields readFields(const std::string& path) {
     throw InputError("not a convoy file (it has no 'kind' attribute)");
   }
   const std::string kind = h5::readAttribute<std::string>(file, format::kKindAttribute);
-  if (kind != format::kCheckpoint) throw InputError("a convoy " + kind + " file, not a checkpoint");
+  if (kind != format::kCheckpoint) throw InputError(notACheckpoint(path, kind));
   Fields fields;
   fields.version = h5::readAttribute<std::string>(file, format::kVersionAttribute);
   if (!h5::hasAttribute(file, format::kCheckpointFormatAttribute)) {
@@ -182,7 +194,7 @@ std::string inconsistency(const Fields& fields, const Config& config) {
   const Wide mostDistance = static_cast<Wide>(fields.cars) * vmax * fields.openRowSteps;
   if (fields.openRowDistance < 0 || static_cast<Wide>(fields.openRowDistance) > mostDistance) {
     return "open_row_distance (" + std::to_string(fields.openRowDistance) + ") is not what " +
-           std::to_string(fields.cars) + " cars can travel in " + std::to_string(fields.openRowSteps) + " steps";
+           counted(fields.cars, "car") + " can travel in " + counted(fields.openRowSteps, "step");
   }
   for (const std::int64_t count : fields.openRowCounts) {
     // At most one car passes a point in a step (cars never overtake).

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <vector>
 
+#include "convoy/core/counted.hpp"
 #include "convoy/h5/attribute.hpp"
 #include "convoy/h5/file.hpp"
 #include "convoy/io/checkpoint.hpp"
@@ -62,15 +64,47 @@ void describeSpacetime(const std::string& path, std::ostream& out) {
   if (info.rows > 0) out << "steps: " << info.firstStep << " to " << info.lastStep << "\n";
 }
 
+// The file in `directory` to inspect, if one is obvious: a run's time series; in a checkpoints/ or
+// snapshots/ folder the newest file (the last by name, which holds the step); else its only HDF5
+// file. "" if none is.
+std::string likelyFileIn(const std::filesystem::path& directory) {
+  std::error_code error;
+  if (std::filesystem::is_regular_file(directory / format::kTimeseriesFile, error)) {
+    return (directory / format::kTimeseriesFile).string();
+  }
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    if (entry.path().extension() == ".h5") files.push_back(entry.path().string());
+  }
+  std::filesystem::path normal = directory.lexically_normal();
+  if (normal.filename().empty()) normal = normal.parent_path();  // "out/checkpoints/"
+  const std::string folder = normal.filename().string();
+  const bool stateFolder = folder == format::kCheckpointsFolder || folder == format::kSnapshotsFolder;
+  if (files.size() == 1 || (stateFolder && !files.empty())) return *std::max_element(files.begin(), files.end());
+  return "";
+}
+
+std::string notAFile(const std::string& path) {
+  const std::string inside = likelyFileIn(path);
+  return path + ": a directory, not a file; " +
+         (inside.empty() ? "give a convoy HDF5 file" : "give a file in it, e.g. convoy inspect " + inside);
+}
+
+// In a run's directory, the text files (run.log, config.yaml) are read as they are; the time series
+// next to them is what inspect summarises.
+std::string notHdf5(const std::string& path) {
+  const std::filesystem::path beside = std::filesystem::path(path).parent_path() / format::kTimeseriesFile;
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(beside, error)) return path + ": not an HDF5 file";
+  return path + ": not an HDF5 file (run.log and config.yaml are plain text); try convoy inspect " + beside.string();
+}
+
 // Rank 0: what kind of convoy file `path` is (InputError if none).
 std::string kindOf(const std::string& path) {
   std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    throw InputError(path + ": a directory; give a file in it, e.g. " +
-                     (std::filesystem::path(path) / format::kTimeseriesFile).string());
-  }
+  if (std::filesystem::is_directory(path, error)) throw InputError(notAFile(path));
   if (!std::filesystem::is_regular_file(path, error)) throw InputError(path + ": no such file");
-  if (!h5::isHdf5File(path)) throw InputError(path + ": not an HDF5 file");
+  if (!h5::isHdf5File(path)) throw InputError(notHdf5(path));
   try {
     const h5::ReadFile file = h5::openForReading(path);
     if (!h5::hasAttribute(file, format::kKindAttribute)) {
@@ -147,8 +181,8 @@ ExitCode inspectFile(const Comm& comm, const std::string& path, std::ostream& ou
     if (comm.isRoot() && check.checkpoint) {
       out << fmt::format("digest: {:016x} stored, recomputed from the road: matches\n", check.checkpoint->digest);
       out << fmt::format("cars counted in the road: {} (matches)\n", check.checkpoint->cars);
-      out << fmt::format("time series: its first {} rows of timeseries.h5 belong to it\n",
-                         check.checkpoint->state.timeseries.rows);
+      out << fmt::format("time series: its first {} of timeseries.h5 belong to it\n",
+                         counted(check.checkpoint->state.timeseries.rows, "row"));
     }
   } else {
     problem = checkSnapshot(comm, path, out);

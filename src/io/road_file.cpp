@@ -138,8 +138,12 @@ RoadFileInfo inspectOnRoot(const RoadFileRequest& request) {
     } else if (type.kind == h5::TypeClass::Integer && type.bytes == 1) {
       info.encoding = RoadEncoding::BytePerCell;
     } else {
-      throw InputError(at + " holds " + type.describe() +
-                       "; expected uint8 or bool, one value 0 or 1 per cell (or a convoy snapshot)");
+      const std::string boolHint = type.kind == h5::TypeClass::Enumeration
+                                       ? " (a bool is an enumeration of exactly FALSE = 0 and TRUE = 1, as h5py "
+                                         "writes numpy's bool)"
+                                       : "";
+      throw InputError(at + " holds " + type.describe() + "; expected uint8 or bool, one value 0 or 1 per cell" +
+                       boolHint + " (or a convoy snapshot)");
     }
     if (shape[0] == 0) throw InputError(at + " is empty; a road needs at least one cell");
     if (shape[0] > format::kMostCells) throw InputError(at + " has more than 2^62 cells");

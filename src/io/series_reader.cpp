@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "convoy/config/config.hpp"
+#include "convoy/core/counted.hpp"
 #include "convoy/core/error.hpp"
 #include "convoy/h5/attribute.hpp"
 #include "convoy/h5/dataset.hpp"
@@ -46,7 +47,7 @@ void requireRows(const h5::ReadFile& file, const h5::Dataset& column, const std:
     throw InputError(at + " has the shape of no convoy series");
   }
   if (shape[0] < rows || (!file.beingWritten && shape[0] != rows)) {
-    throw InputError(at + " has " + std::to_string(shape[0]) + " rows but /step has " + std::to_string(rows));
+    throw InputError(at + " has " + counted(shape[0], "row") + " but /step has " + std::to_string(rows));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "convoy/core/counted.hpp"
 #include "convoy/core/error.hpp"
 #include "convoy/h5/attribute.hpp"
 #include "convoy/h5/dataset.hpp"
@@ -132,7 +133,7 @@ PrefixCheck checkSpacetimePrefixes(const std::string& path, const SpacetimeWindo
     const std::uint64_t rows = h5::extent(steps)[0];
     const std::vector<std::uint64_t> shape = h5::extent(occupancy);
     if (shape.size() != 2 || shape[1] != window.width || shape[0] < rows) {
-      failed.problem = path + ": damaged: /occupancy does not hold the " + std::to_string(rows) + " rows of /step";
+      failed.problem = path + ": damaged: /occupancy does not hold the " + counted(rows, "row") + " of /step";
       return failed;
     }
     PrefixChecker checker(path, marks);

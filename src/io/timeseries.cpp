@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "convoy/core/counted.hpp"
 #include "convoy/h5/attribute.hpp"
 #include "convoy/h5/dataset.hpp"
 #include "convoy/io/format.hpp"
@@ -188,7 +189,7 @@ PrefixCheck checkTimeseriesPrefixes(const std::string& path, std::uint64_t rowEv
       const bool matrix = c == kCounts;
       if (shape.size() != (matrix ? 2u : 1u) || (matrix && shape[1] != detectors.size()) || shape[0] < rows) {
         failed.problem =
-            path + ": damaged: /" + columnNames()[c] + " does not hold the " + std::to_string(rows) + " rows of /step";
+            path + ": damaged: /" + columnNames()[c] + " does not hold the " + counted(rows, "row") + " of /step";
         return failed;
       }
     }

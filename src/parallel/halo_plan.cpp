@@ -1,6 +1,7 @@
 #include "convoy/parallel/halo_plan.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "convoy/core/packed_road.hpp"
 #include "convoy/model/nasch.hpp"
@@ -19,6 +20,27 @@ NaschHaloPlan planNaschHalos(unsigned vmax, std::uint64_t roadCells, std::uint64
   const std::uint64_t steps = std::min(kNaschMostStepsPerExchange, packed::kCellsPerWord * depth / vmax);
   if (steps < 2) return {};
   return {depth, steps};
+}
+
+bool naschRanksFit(const Decomposition& decomposition, unsigned vmax) {
+  return decomposition.activeRanks() <= 1 || decomposition.fewestCells() >= vmax;
+}
+
+int mostNaschRanks(std::uint64_t cells, unsigned vmax) {
+  // More ranks never give the last owning rank more cells, so the ranks that fit are 1 to some most;
+  // past one rank per word the decomposition no longer changes.
+  const auto fits = [&](std::uint64_t ranks) {
+    return naschRanksFit(Decomposition(cells, static_cast<int>(ranks)), vmax);
+  };
+  const std::uint64_t mostOwners = std::min<std::uint64_t>(packed::wordsFor(cells), std::numeric_limits<int>::max());
+  if (fits(mostOwners)) return 0;
+  std::uint64_t good = 1;          // fits
+  std::uint64_t bad = mostOwners;  // does not
+  while (bad - good > 1) {
+    const std::uint64_t middle = good + (bad - good) / 2;
+    (fits(middle) ? good : bad) = middle;
+  }
+  return static_cast<int>(good);
 }
 
 }  // namespace convoy

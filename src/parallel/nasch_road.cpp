@@ -5,6 +5,7 @@
 #include <cassert>
 #include <utility>
 
+#include "convoy/core/counted.hpp"
 #include "convoy/core/digest.hpp"
 #include "convoy/core/error.hpp"
 #include "convoy/core/packed_road.hpp"
@@ -48,11 +49,13 @@ NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const
   // Every rank decides alike: halos are needed only when more than one rank owns cells (rank 0 always
   // owns some, so it is its own neighbour exactly when it owns them all).
   const bool oneOwner = decomposition.leftNeighbour(0) == 0;
-  if (!oneOwner && decomposition.fewestCells() < model_.vmax) {
+  if (!naschRanksFit(decomposition, model_.vmax)) {
     throw InputError("model.vmax = " + std::to_string(model_.vmax) + " needs every rank to own at least " +
-                     std::to_string(model_.vmax) + " cells, but the road of " + std::to_string(decomposition.cells()) +
-                     " cells on " + std::to_string(comm.size()) + " ranks leaves a rank only " +
-                     std::to_string(decomposition.fewestCells()) + "; use fewer ranks or a longer road");
+                     counted(model_.vmax, "cell") + ", but the road of " + counted(decomposition.cells(), "cell") +
+                     " on " + counted(static_cast<std::uint64_t>(comm.size()), "rank") + " leaves a rank only " +
+                     std::to_string(decomposition.fewestCells()) + "; run on at most " +
+                     counted(static_cast<std::uint64_t>(mostNaschRanks(decomposition.cells(), model_.vmax)), "rank") +
+                     " (the most this road allows), or use a longer road");
   }
   // Deep halos: each rank also steps the D words before and after its own (received from its
   // neighbours), k steps per exchange, with empty cells beyond them. A cell's new state depends only

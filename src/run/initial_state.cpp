@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "convoy/core/counted.hpp"
 #include "convoy/core/decomposition.hpp"
 #include "convoy/core/error.hpp"
 #include "convoy/core/packed_road.hpp"
@@ -59,12 +60,12 @@ void requireMemoryForRoad(const Comm& comm, const Config& config, int plannedRan
   const auto enough =
       static_cast<long long>(std::ceil(total / static_cast<double>(perRank - std::min(perRank, kFixedBytes / 2))));
   throw InputError(fmt::format(
-      "road.cells = {}: the road needs {} of memory per rank on {} rank{} (two copies of its bits{}), but there "
-      "is {} for each rank here ({}); run on at least {} ranks of this size, or a shorter road",
-      config.road.cells, gib(static_cast<double>(need)), ranks, ranks == 1 ? "" : "s",
+      "road.cells = {}: the road needs {} of memory per rank on {} (two copies of its bits{}), but there "
+      "is {} for each rank here ({}); run on at least {} of this size, or a shorter road",
+      config.road.cells, gib(static_cast<double>(need)), counted(static_cast<std::uint64_t>(ranks), "rank"),
       config.model.type == ModelType::Nasch ? " and of its velocity planes" : "", gib(static_cast<double>(perRank)),
       plannedRanks > 0 ? "this machine's memory per core" : "the memory available on this node, shared by its ranks",
-      std::max<long long>(enough, ranks + 1)));
+      counted(static_cast<std::uint64_t>(std::max<long long>(enough, ranks + 1)), "rank")));
 }
 
 std::unique_ptr<Road> emptyRoad(const Comm& comm, const Config& config, RoadOptions options) {

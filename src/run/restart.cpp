@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "convoy/core/counted.hpp"
 #include "convoy/core/error.hpp"
 #include "convoy/io/checkpoint.hpp"
 #include "convoy/io/format.hpp"
@@ -162,8 +163,8 @@ RestartPlan planRestart(const Comm& comm, const Config& config, const RestartReq
     if (comm.isRoot()) spdlog::warn("the checkpoint {} is not valid: {}; trying an older one", path, problem);
     problems.push_back(path + ": " + problem);
   }
-  problems.insert(problems.begin(), directory + "/checkpoints holds " + std::to_string(checkpoints.size()) +
-                                        " checkpoints and none is valid; nothing was deleted. Remove them to "
+  problems.insert(problems.begin(), directory + "/checkpoints holds " + counted(checkpoints.size(), "checkpoint") +
+                                        " and none is valid; nothing was deleted. Remove them to "
                                         "start afresh, or name one with --restart FILE:");
   throw InputError(problems);
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "convoy/core/counted.hpp"
 #include "convoy/core/packed_road.hpp"
 #include "convoy/io/checkpoint.hpp"
 #include "convoy/run/stop_decisions.hpp"
@@ -108,9 +109,10 @@ bool RunControl::checkpoint(const SyncPoint& point, bool periodic) {
   }
   newestCheckpoint_ = written.path;
   checkpointSeconds_ = written.seconds;
-  spdlog::info("checkpoint of step {}: {} bytes written in {:.3f} s ({}) and verified in {:.3f} s: {} (digest {:016x})",
-               point.step, written.bytes, written.writeSeconds, rate(written.bytes, written.writeSeconds),
-               written.verifySeconds, written.path, written.digest);
+  ++checkpointsWritten_;
+  spdlog::info("checkpoint of step {}: {} written in {:.3f} s ({}) and verified in {:.3f} s: {} (digest {:016x})",
+               point.step, counted(written.bytes, "byte"), written.writeSeconds,
+               rate(written.bytes, written.writeSeconds), written.verifySeconds, written.path, written.digest);
   if (!measured_ && config_.run.maxHours > 0) {
     spdlog::info("stop margin now {:.1f} s (measured checkpoint time {:.3f} s)", stopMargin(point), written.seconds);
   }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "convoy/core/counted.hpp"
 #include "convoy/io/format.hpp"
 #include "convoy/io/snapshot.hpp"
 
@@ -63,8 +64,10 @@ void RunOutputs::snapshot(std::uint64_t step) {
   try {
     const io::StateWrite written = io::writeSnapshot(comm_, path.string(), simulation_.road(), identity_, step,
                                                      config_.output.profileBins, hdf5Settings(config_));
-    spdlog::info("snapshot of step {} written to {}: {} bytes in {:.3f} s ({}; digest {:016x})", step, path.string(),
-                 written.bytes, written.seconds, megabytesPerSecond(written.bytes, written.seconds), written.digest);
+    spdlog::info("snapshot of step {} written to {}: {} in {:.3f} s ({}; digest {:016x})", step, path.string(),
+                 counted(written.bytes, "byte"), written.seconds, megabytesPerSecond(written.bytes, written.seconds),
+                 written.digest);
+    ++snapshotsWritten_;
   } catch (const RuntimeError& error) {
     // Every rank failed alike (the write shares its failures); the run goes on and the next
     // snapshot tries again.
@@ -104,7 +107,7 @@ void RunOutputs::finish() {
     timeseries_->flush();
     const io::SeriesMark mark = timeseries_->mark();
     timeseries_->close();
-    spdlog::info("time series: {} rows in {}", mark.rows, timeseries_->path());
+    spdlog::info("time series: {} in {}", counted(mark.rows, "row"), timeseries_->path());
   });
 }
 

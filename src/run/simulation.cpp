@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "convoy/core/counted.hpp"
+
 namespace convoy {
 namespace {
 
@@ -98,8 +100,9 @@ void Simulation::reportVelocities(const FlowBlock& block) const {
 RunSummary Simulation::run() {
   const std::uint64_t totalSteps = config_.run.steps;
   const double cells = static_cast<double>(config_.road.cells);
-  spdlog::info("road of {} cells with {} cars (density {:.6f}) on {} ranks; steps {} to {} of {}", config_.road.cells,
-               cars_, static_cast<double>(cars_) / cells, comm_.size(), start_.step + 1, totalSteps,
+  spdlog::info("road of {} with {} (density {:.6f}) on {}; steps {} to {} of {}", counted(config_.road.cells, "cell"),
+               counted(cars_, "car"), static_cast<double>(cars_) / cells,
+               counted(static_cast<std::uint64_t>(comm_.size()), "rank"), start_.step + 1, totalSteps,
                modelName(config_.model.type));
 
   RunSummary summary;
@@ -169,9 +172,9 @@ RunSummary Simulation::run() {
   const std::uint64_t stepsRun = step - start_.step;
   const std::uint64_t exchanges = comm_.max(road_->exchanges());  // ranks that own nothing exchange none
   spdlog::info(
-      "halo exchanges: up to {} steps per exchange, {} exchanges in {} steps, {:.4f} messages per step per rank "
+      "halo exchanges: up to {} per exchange, {} in {}, {:.4f} messages per step per rank "
       "(one to each neighbour per exchange)",
-      road_->stepsPerExchange(), exchanges, stepsRun,
+      counted(road_->stepsPerExchange(), "step"), counted(exchanges, "exchange"), counted(stepsRun, "step"),
       stepsRun > 0 ? 2.0 * static_cast<double>(exchanges) / static_cast<double>(stepsRun) : 0.0);
   summary.lastStep = step;
   summary.stoppedEarly = step < totalSteps;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "convoy/core/counted.hpp"
 #include "convoy/core/packed_road.hpp"
 #include "convoy/io/format.hpp"
 
@@ -119,7 +120,8 @@ void SpacetimeRecorder::finish() {
   gather();
   comm_.onRootThenShareErrors([&] {
     file_->close();
-    spdlog::info("space-time window: {} rows of {} cells in {}", file_->rows(), window_.width, file_->path());
+    spdlog::info("space-time window: {} of {} in {}", counted(file_->rows(), "row"), counted(window_.width, "cell"),
+                 file_->path());
   });
 }
 

@@ -189,6 +189,9 @@ std::vector<BadInputCase> badInputCases() {
       badCommandLine("OutputWithoutDirectory", {"run", "config.yaml", "--output"}, {"--output"}),
       badCommandLine("OutputEmpty", {"run", "config.yaml", "--output", ""}, {"--output", "empty"}),
       badCommandLine("MaxHoursNegative", {"run", "config.yaml", "--max-hours", "-1"}, {"--max-hours -1", "hours"}),
+      // Checked as run.max_hours is (YAML reads no hexadecimal number), and named as the user wrote it.
+      badCommandLine("MaxHoursHexadecimal", {"run", "config.yaml", "--max-hours", "0x10"},
+                     {"--max-hours 0x10: run.max_hours", "expected a number"}),
       badCommandLine("SectionGivenAValue", {"run", "config.yaml", "--set", "road=5"},
                      {"--set road=5", "road is a section", "road.cells"}),
       // A road that cannot fit in the memory of the ranks it runs on is refused before anything is
@@ -311,18 +314,20 @@ TEST(BadInputMpi, ThreeRanksRefuseABadSetOnce) {
   EXPECT_FALSE(std::filesystem::exists(work.path() / "out"));
 }
 
-// NaSch halos come from the neighbouring rank only, so every rank needs at least vmax cells: 130
-// cells are 3 words, and the third rank's word holds 2 cells.
+// NaSch halos come from the neighbouring rank only, so every rank needs at least vmax cells: 258
+// cells are 5 words, and on 3 ranks the third owns the last word alone, which holds 2 cells; on 2
+// ranks the second owns the last two words (66 cells), so 2 is the most ranks this road allows.
 TEST(BadInputMpi, ThreeRanksRefuseAVmaxLongerThanARanksPartOfTheRoad) {
   const TemporaryDirectory work;
   writeFile(work.path() / "config.yaml", replaced("  type: rule184", "  type: nasch\n  vmax: 5"));
-  const CommandResult result = runCommand(mpiConvoyCommand(3, {"run", "config.yaml", "--set", "road.cells=130"}),
+  const CommandResult result = runCommand(mpiConvoyCommand(3, {"run", "config.yaml", "--set", "road.cells=258"}),
                                           work.path(), std::chrono::seconds(60));
   ASSERT_FALSE(result.timedOut) << result.describe();
   EXPECT_EQ(result.exitStatus, 2) << result.describe();
   EXPECT_EQ(countOccurrences(result.all(), "model.vmax = 5 needs every rank to own at least 5 cells"), 1u)
       << result.describe();
-  EXPECT_NE(result.all().find("only 2"), std::string::npos) << result.describe();
+  EXPECT_NE(result.all().find("on 3 ranks leaves a rank only 2; run on at most 2 ranks"), std::string::npos)
+      << result.describe();
   EXPECT_TRUE(listTree(work.path()) == std::set<std::string>{"config.yaml"}) << "files appeared";
 }
 

@@ -314,6 +314,15 @@ def command_make_bad(args):
     with h5py.File(out / "plain.h5", "w") as f:
         f["road"] = road
         f["elsewhere/cells"] = road
+    # The same road as numpy bools: h5py stores them as an enumeration FALSE = 0, TRUE = 1.
+    with h5py.File(out / "bool.h5", "w") as f:
+        f["road"] = road.astype(bool)
+    # Enumerations that are not bool, though their values are 0 and 1.
+    with h5py.File(out / "off_on.h5", "w") as f:
+        f.create_dataset("road", data=road.astype(np.int8), dtype=h5py.enum_dtype({"OFF": 0, "ON": 1}, basetype="i1"))
+    with h5py.File(out / "colours.h5", "w") as f:
+        f.create_dataset("road", data=road.astype(np.int8),
+                         dtype=h5py.enum_dtype({"RED": 0, "GREEN": 1, "BLUE": 2}, basetype="i1"))
     # A convoy snapshot whose /road has one word too few.
     shutil.copy(snapshot, out / "short_road.h5")
     with h5py.File(out / "short_road.h5", "a") as f:

@@ -255,5 +255,99 @@ TEST_F(CliTest, ChangingOnlyTheStepsContinuesInTheSameDirectory) {
   EXPECT_GT(log.size(), firstLog.size());
 }
 
+// A count of 1 takes the singular in the log: one rank, one step, a window of one cell, one row
+// (and, on NaSch's single rank, one step per exchange).
+TEST_F(CliTest, LogLinesPutACountOfOneInTheSingular) {
+  const CommandResult result = convoy({"run", "config.yaml", "--set", "run.steps=1", "--set",
+                                       "output.spacetime.every=1", "--set", "output.spacetime.width=1"});
+  ASSERT_EQ(result.exitStatus, 0) << result.describe();
+  for (const char* fragment : {"on 1 MPI rank;", "on 1 rank;", "1 exchange in 1 step,", "time series: 1 row in",
+                               "space-time window: 2 rows of 1 cell in", "finished 1 step of"}) {
+    EXPECT_NE(result.all().find(fragment), std::string::npos) << "missing '" << fragment << "'\n" << result.describe();
+  }
+  const CommandResult nasch = convoy({"run", "config.yaml", "--set", "model.type=nasch", "--output", "nasch"});
+  ASSERT_EQ(nasch.exitStatus, 0) << nasch.describe();
+  EXPECT_NE(nasch.all().find("up to 1 step per exchange"), std::string::npos) << nasch.describe();
+  const std::regex plural(R"(\b1 (ranks|steps|rows|cells|cars|bytes|exchanges|checkpoints|snapshots)\b)");
+  const std::string all = result.all() + nasch.all();
+  std::smatch match;
+  EXPECT_FALSE(std::regex_search(all, match, plural)) << "'" << match.str() << "' in\n" << result.describe();
+}
+
+// The closing line lists what this segment wrote: checkpoints/ and snapshots/ with how many, and not
+// a folder it wrote nothing into.
+TEST_F(CliTest, TheClosingLineListsWhatThisRunWrote) {
+  const CommandResult first = convoy({"run", "config.yaml", "--set", "output.snapshot_every=10", "--set",
+                                      "checkpoint.every_steps=10", "--set", "output.spacetime.every=5"});
+  ASSERT_EQ(first.exitStatus, 0) << first.describe();
+  EXPECT_NE(first.all().find("outputs in out/: config.yaml, run.log, timeseries.h5, spacetime.h5, checkpoints/ (2 "
+                             "written), snapshots/ (2 written); summarise"),
+            std::string::npos)
+      << first.describe();
+  // Steps 21 to 25 reach no multiple of snapshot_every: no snapshot, one final checkpoint.
+  const CommandResult second =
+      convoy({"run", "config.yaml", "--set", "run.steps=25", "--set", "output.snapshot_every=10", "--set",
+              "checkpoint.every_steps=10", "--set", "output.spacetime.every=5"});
+  ASSERT_EQ(second.exitStatus, 0) << second.describe();
+  const std::vector<std::string> closing = linesFrom(second.all(), "outputs in out/");
+  ASSERT_EQ(closing.size(), 1u) << second.describe();
+  EXPECT_NE(closing[0].find("spacetime.h5, checkpoints/ (1 written); summarise"), std::string::npos) << closing[0];
+  EXPECT_EQ(closing[0].find("snapshots/"), std::string::npos) << closing[0];
+}
+
+// output.spacetime.every = 1 ends every advance of the road at a sample: validate and the run's log say
+// that halos are then exchanged every step.
+TEST_F(CliTest, ASpacetimeWindowEveryStepSaysHaloExchangesComeEveryStep) {
+  const std::string note = "output.spacetime.every = 1: halo exchanges every step";
+  const CommandResult validated = convoy({"validate", "config.yaml", "--set", "output.spacetime.every=1"});
+  ASSERT_EQ(validated.exitStatus, 0) << validated.describe();
+  EXPECT_EQ(countOccurrences(validated.all(), note), 1u) << validated.describe();
+  EXPECT_NE(validated.all().find("--set output.spacetime.every=1"), std::string::npos) << validated.describe();
+  const CommandResult run = convoy({"run", "config.yaml", "--set", "output.spacetime.every=1"});
+  ASSERT_EQ(run.exitStatus, 0) << run.describe();
+  EXPECT_EQ(countOccurrences(readFile(at("out/run.log")), note), 1u) << readFile(at("out/run.log"));
+  EXPECT_NE(run.all().find("20 exchanges in 20 steps"), std::string::npos) << run.describe();
+  const CommandResult every2 = convoy({"validate", "config.yaml", "--set", "output.spacetime.every=2"});
+  EXPECT_EQ(every2.all().find("halo exchanges every step"), std::string::npos) << every2.describe();
+}
+
+// inspect given a directory, or a run's text file, says what it is and which file to give instead.
+TEST_F(CliTest, InspectOfADirectoryOrATextFileNamesTheFileToInspect) {
+  ASSERT_EQ(convoy({"run", "config.yaml"}).exitStatus, 0);
+  struct Case {
+    std::string path;
+    std::vector<std::string> fragments;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"out", {"out: a directory, not a file", "convoy inspect out/timeseries.h5"}},
+           {"out/checkpoints", {"a directory, not a file", "out/checkpoints/checkpoint_000000000020.h5"}},
+           {"out/run.log", {"out/run.log: not an HDF5 file", "plain text", "convoy inspect out/timeseries.h5"}},
+           {"out/config.yaml", {"not an HDF5 file", "convoy inspect out/timeseries.h5"}}}) {
+    const CommandResult result = convoy({"inspect", c.path});
+    EXPECT_EQ(result.exitStatus, 2) << result.describe();
+    for (const auto& fragment : c.fragments) {
+      EXPECT_NE(result.all().find(fragment), std::string::npos) << "missing '" << fragment << "'\n"
+                                                                << result.describe();
+    }
+    EXPECT_EQ(result.all().find("no such file"), std::string::npos) << result.describe();
+  }
+}
+
+// --restart FILE with a file that is not there, or that is a time series: said plainly, with where
+// the checkpoints are.
+TEST_F(CliTest, RestartFromAMissingFileOrATimeSeriesSaysWhatItIs) {
+  ASSERT_EQ(convoy({"run", "config.yaml"}).exitStatus, 0);
+  const CommandResult missing = convoy({"run", "config.yaml", "--set", "run.steps=30", "--restart", "missing.h5"});
+  EXPECT_EQ(missing.exitStatus, 2) << missing.describe();
+  EXPECT_NE(missing.all().find("--restart missing.h5: not a valid checkpoint: no such file"), std::string::npos)
+      << missing.describe();
+  const CommandResult series =
+      convoy({"run", "config.yaml", "--set", "run.steps=30", "--restart", "out/timeseries.h5"});
+  EXPECT_EQ(series.exitStatus, 2) << series.describe();
+  for (const char* fragment : {"a convoy timeseries file, not a checkpoint", "checkpoints are in out/checkpoints/"}) {
+    EXPECT_NE(series.all().find(fragment), std::string::npos) << "missing '" << fragment << "'\n" << series.describe();
+  }
+}
+
 }  // namespace
 }  // namespace convoy::e2e

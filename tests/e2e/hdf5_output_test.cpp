@@ -312,6 +312,14 @@ std::vector<BadStart> badStarts() {
       {"NoRoadDataset", "no_road.h5", "", "", 1, {"\"road\"", "init.dataset"}},
       {"MissingNamedDataset", "plain.h5", "nowhere/cells", "", 1, {"nowhere/cells"}},
       {"Float64Dataset", "float64.h5", "", "", 1, {"\"road\"", "float64", "uint8"}},
+      // Enumerations other than bool's FALSE = 0, TRUE = 1 are refused, naming their members.
+      {"EnumerationOfOtherNames", "off_on.h5", "", "", 1, {"\"road\"", "an enumeration (OFF = 0, ON = 1)", "bool"}},
+      {"EnumerationOfThreeMembers",
+       "colours.h5",
+       "",
+       "",
+       1,
+       {"\"road\"", "an enumeration (RED = 0, GREEN = 1, BLUE = 2)", "FALSE = 0 and TRUE = 1"}},
       {"TwoDimensionalDataset", "two_d.h5", "", "", 1, {"\"road\"", "2 dimensions"}},
       {"EmptyDataset", "empty.h5", "", "", 1, {"\"road\"", "empty"}},
       {"ValueTwo", "values.h5", "", "", 1, {"\"road\"", "other than 0 and 1"}},
@@ -411,6 +419,26 @@ TEST_F(BadFiles, TheFilesTheBadCasesAlterAreGoodThemselves) {
             startConfig(file("plain.h5").string(), "elsewhere/cells", "10", "  snapshot_every: 5\n"));
   const CommandResult named = runCommand(convoyCommand({"run", "named.yaml", "--output", "named"}), work.path());
   EXPECT_EQ(named.exitStatus, 0) << named.describe();
+}
+
+// A road of numpy bools as h5py writes them (an enumeration FALSE = 0, TRUE = 1) starts the same run
+// as the same road in uint8: the same final digest, on one rank and on three.
+TEST_F(BadFiles, ABoolDatasetStartsTheRunItsUint8TwinStarts) {
+  const TemporaryDirectory work;
+  for (const int ranks : {1, 3}) {
+    SCOPED_TRACE(std::to_string(ranks) + " ranks");
+    std::vector<std::string> digests;
+    for (const std::string name : {"plain", "bool"}) {
+      const std::string output = name + std::to_string(ranks);
+      writeFile(work.path() / (output + ".yaml"), startConfig(file(name + ".h5").string(), "", "10", ""));
+      const CommandResult run =
+          runCommand(mpiConvoyCommand(ranks, {"run", output + ".yaml", "--output", output}), work.path(), kRunTimeout);
+      ASSERT_EQ(run.exitStatus, 0) << run.describe();
+      digests.push_back(loggedDigest(run));
+    }
+    ASSERT_FALSE(digests[0].empty());
+    EXPECT_EQ(digests[1], digests[0]);
+  }
 }
 
 }  // namespace

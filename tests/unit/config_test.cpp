@@ -388,6 +388,33 @@ TEST(Config, NaschKeysWithRule184AreWarningsNotErrors) {
   EXPECT_TRUE(hasProblem(loaded.warnings, {"test.yaml:10:12: ", "model.p_brake", "ignored"}));
 }
 
+// A space-time window sampled every step ends every advance of the road there: the log must say
+// why the run exchanges halos every step (and not say it for every > 1).
+TEST(Config, SpacetimeEveryOneWarnsOfHaloExchangesEveryStep) {
+  const LoadedConfig every1 = parse(kMinimal + "output:\n  spacetime:\n    every: 1\n");
+  ASSERT_EQ(every1.warnings.size(), 1U) << joined(every1.warnings);
+  EXPECT_TRUE(hasProblem(every1.warnings,
+                         {"test.yaml:9:12: ", "output.spacetime.every = 1", "halo exchanges every step", "every > 1"}));
+  const LoadedConfig every2 = parse(kMinimal + "output:\n  spacetime:\n    every: 2\n");
+  EXPECT_TRUE(every2.warnings.empty()) << joined(every2.warnings);
+}
+
+// A key given by an option of its own is named in messages as the user wrote the option.
+TEST(Config, AnOptionValueIsNamedAsTheOptionInMessages) {
+  const std::vector<convoy::OptionValue> options{{"run.max_hours", "-1", "--max-hours -1"}};
+  try {
+    convoy::parseConfig("test.yaml", kMinimal, {}, options);
+    FAIL() << "--max-hours -1 was accepted";
+  } catch (const convoy::InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("--max-hours -1: run.max_hours"), std::string::npos) << message;
+    EXPECT_EQ(message.find("--set"), std::string::npos) << message;
+  }
+  const LoadedConfig loaded = convoy::parseConfig("test.yaml", kMinimal, {}, {{"run.max_hours", "2", "--max-hours 2"}});
+  EXPECT_EQ(loaded.config.run.maxHours, 2.0);
+  EXPECT_EQ(loaded.setAt.at("run.max_hours"), "--max-hours 2");
+}
+
 TEST(Config, FeaturesNotAvailableYetAreRefused) {
   const std::string setting = "road.boundary=open";
   const auto problems = problemsOf(kMinimal, {setting});

@@ -536,6 +536,9 @@ f.create_dataset('names', data=['a', 'bc'], dtype=h5py.string_dtype())
 f.create_dataset('pairs', data=np.zeros(3, dtype=[('a', '<i4'), ('b', '<f8')]))
 f.create_dataset('colours', data=np.array([0, 2, 1], dtype='i1'),
                  dtype=h5py.enum_dtype({'RED': 0, 'GREEN': 1, 'BLUE': 2}, basetype='i1'))
+f.create_dataset('off_on', data=np.array([0, 1], dtype='i1'), dtype=h5py.enum_dtype({'OFF': 0, 'ON': 1}, basetype='i1'))
+f.create_dataset('true_first', data=np.array([1, 0, 1], dtype='i1'),
+                 dtype=h5py.enum_dtype({'TRUE': 1, 'FALSE': 0}, basetype='i1'))
 f.create_dataset('external', shape=(10,), dtype='<i8', external=[(sys.argv[1] + '.raw', 0, 80)])
 dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
 dcpl.set_layout(h5py.h5d.COMPACT)
@@ -649,15 +652,18 @@ TEST_F(H5LayerReading, TypesOfWhatH5pyStores) {
     bool isSigned;
     std::string describe;
   };
-  for (const Case& c : std::vector<Case>{{"counts", TypeClass::Integer, 8, true, "int64"},
-                                         {"int32", TypeClass::Integer, 4, true, "int32"},
-                                         {"uint16", TypeClass::Integer, 2, false, "uint16"},
-                                         {"float32", TypeClass::Float, 4, false, "float32"},
-                                         {"float16", TypeClass::Float, 2, false, "float16"},
-                                         {"flags", TypeClass::Boolean, 1, false, "bool"},
-                                         {"names", TypeClass::String, 0, false, "strings"},
-                                         {"pairs", TypeClass::Other, 0, false, "a non-numeric type"},
-                                         {"colours", TypeClass::Other, 1, false, "a non-numeric type"}}) {
+  for (const Case& c :
+       std::vector<Case>{{"counts", TypeClass::Integer, 8, true, "int64"},
+                         {"int32", TypeClass::Integer, 4, true, "int32"},
+                         {"uint16", TypeClass::Integer, 2, false, "uint16"},
+                         {"float32", TypeClass::Float, 4, false, "float32"},
+                         {"float16", TypeClass::Float, 2, false, "float16"},
+                         {"flags", TypeClass::Boolean, 1, false, "bool"},
+                         {"names", TypeClass::String, 0, false, "strings"},
+                         {"pairs", TypeClass::Other, 0, false, "a non-numeric type"},
+                         {"colours", TypeClass::Enumeration, 1, false, "an enumeration (RED = 0, GREEN = 1, BLUE = 2)"},
+                         {"off_on", TypeClass::Enumeration, 1, false, "an enumeration (OFF = 0, ON = 1)"},
+                         {"true_first", TypeClass::Boolean, 1, false, "bool"}}) {
     const TypeInfo info = typeOf(open(c.name));
     EXPECT_EQ(info.kind, c.kind) << c.name;
     if (c.bytes != 0) {

@@ -58,5 +58,36 @@ TEST(NaschHalo, EveryPlanKeepsItsPromise) {
   }
 }
 
+// The most ranks a NaSch road allows, against hand-worked decompositions: 258 cells are 5 words, the
+// last holding 2 cells. On 2 ranks the second owns words 3 and 4 (66 cells); on 3 or more some rank
+// owns word 4 alone (2 cells), fewer than vmax 5.
+TEST(NaschRanks, TheMostRanksIsTheLastCountThatFits) {
+  EXPECT_EQ(mostNaschRanks(258, 5), 2);
+  EXPECT_TRUE(naschRanksFit(Decomposition(258, 2), 5));
+  EXPECT_FALSE(naschRanksFit(Decomposition(258, 3), 5));
+  EXPECT_EQ(mostNaschRanks(130, 5), 1);         // 3 words: on 2 ranks the second owns word 2 alone
+  EXPECT_EQ(mostNaschRanks(64 * 7, 5), 0);      // whole words: any number of ranks
+  EXPECT_EQ(mostNaschRanks(64 * 7 + 5, 5), 0);  // the last word holds vmax cells
+  EXPECT_EQ(mostNaschRanks(3, 5), 0);           // one word: one owner, however many ranks
+}
+
+// mostNaschRanks agrees with trying every rank count.
+TEST(NaschRanks, AgreesWithTryingEveryCount) {
+  for (const std::uint64_t cells : {130U, 258U, 64U * 9 + 1, 64U * 40 + 3, 64U * 101 + 7}) {
+    for (const unsigned vmax : {2U, 5U, 9U, 70U}) {
+      int most = 0;
+      bool failed = false;
+      for (int ranks = 1; ranks <= 120; ++ranks) {
+        if (!naschRanksFit(Decomposition(cells, ranks), vmax)) {
+          failed = true;
+        } else if (!failed) {
+          most = ranks;
+        }
+      }
+      EXPECT_EQ(mostNaschRanks(cells, vmax), failed ? most : 0) << cells << " cells, vmax " << vmax;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace convoy

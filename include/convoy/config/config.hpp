@@ -77,10 +77,20 @@ struct LoadedConfig {
 // Reads a config file's text; an unreadable file is an InputError naming it.
 std::string readConfigText(const std::string& path);
 
+// A key's value given by a command-line option of its own, as a plain scalar (not read as YAML);
+// `place` names the option as the user wrote it, in messages and in LoadedConfig::setAt (e.g.
+// {"run.max_hours", "2", "--max-hours 2"}).
+struct OptionValue {
+  std::string key;
+  std::string value;
+  std::string place;
+};
+
 // Parses YAML text (`sourceName` names it in messages) and then applies `overrides` ("key=value",
-// as given to --set) with the same checks. Throws InputError listing every problem found.
+// as given to --set) and then `options`, with the same checks. Throws InputError listing every
+// problem found.
 LoadedConfig parseConfig(const std::string& sourceName, const std::string& yamlText,
-                         const std::vector<std::string>& overrides);
+                         const std::vector<std::string>& overrides, const std::vector<OptionValue>& options = {});
 
 // `loaded` once the road's length is known from init.from (a config that names init.from may leave
 // road.cells out): sets road.cells to `cells` and checks again what depends on it (detectors, the

@@ -24,12 +24,14 @@ template <Element T>
 hid_t fileType();
 
 // What a dataset or attribute stores.
-enum class TypeClass { Integer, Float, String, Boolean, Other };
+// Boolean: an enumeration of exactly FALSE = 0 and TRUE = 1 (how h5py stores numpy's bool).
+enum class TypeClass { Integer, Float, String, Boolean, Enumeration, Other };
 struct TypeInfo {
   TypeClass kind = TypeClass::Other;
   std::size_t bytes = 0;
   bool isSigned = false;
-  // "uint8", "int64", "float32", "bool", "string", "a compound type", ...
+  std::string members;  // of an Enumeration: "RED = 0, GREEN = 1"
+  // "uint8", "int64", "float32", "bool", "strings", "an enumeration (RED = 0, GREEN = 1)", ...
   std::string describe() const;
 };
 TypeInfo typeOf(const Dataset& dataset);

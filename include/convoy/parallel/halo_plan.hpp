@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "convoy/core/decomposition.hpp"
+
 namespace convoy {
 
 // Rule 184: halos of `haloWords` x 64 cells (at least 1 word), never deeper than the fewest cells a
@@ -27,5 +29,13 @@ inline constexpr std::uint64_t kNaschMostStepsPerExchange = 64;
 // words, every owning rank to own at least D words, and k = floor(64 D / vmax) >= 2, with
 // D = min(max(4, 2 H), vmax, fewest words a rank owns).
 NaschHaloPlan planNaschHalos(unsigned vmax, std::uint64_t roadCells, std::uint64_t fewestCells, bool oneOwner);
+
+// NaSch halos come from the neighbouring ranks alone: every rank that owns cells must own at least
+// vmax of them, unless one rank owns them all.
+bool naschRanksFit(const Decomposition& decomposition, unsigned vmax);
+
+// The most ranks for which a road of `cells` fits naschRanksFit (at least 1: one rank always fits),
+// or 0 when any number of ranks fits.
+int mostNaschRanks(std::uint64_t cells, unsigned vmax);
 
 }  // namespace convoy

@@ -32,6 +32,8 @@ class RunControl {
   // What a user must be told after a failure that ends the run: where it can go on from.
   std::string whereToContinue() const;
   const std::string& reason() const { return stopReason_; }
+  // The checkpoints this run segment wrote.
+  std::uint64_t checkpointsWritten() const { return checkpointsWritten_; }
 
  private:
   bool keepGoing(const SyncPoint& point);
@@ -50,6 +52,7 @@ class RunControl {
   double checkpointSeconds_;  // measured by the last checkpoint; estimated until the first
   bool measured_ = false;
   bool stoppedEarly_ = false;
+  std::uint64_t checkpointsWritten_ = 0;
   std::string stopReason_;
 };
 

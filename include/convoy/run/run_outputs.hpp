@@ -31,6 +31,8 @@ class RunOutputs {
   io::SeriesMark timeseriesMark() const;
   io::SeriesMark spacetimeMark() const;
   const io::RunIdentity& identity() const { return identity_; }
+  // The snapshots this run segment wrote.
+  std::uint64_t snapshotsWritten() const { return snapshotsWritten_; }
 
  private:
   void onFlow(const FlowBlock& block);
@@ -44,6 +46,7 @@ class RunOutputs {
   std::optional<SpacetimeRecorder> spacetime_;      // with output.spacetime.every > 0
   std::uint64_t pendingRows_ = 0;                   // rows appended since the last flush, counted alike on every rank
   double lastFlushAt_ = 0.0;
+  std::uint64_t snapshotsWritten_ = 0;
 };
 
 h5::Settings hdf5Settings(const Config& config);
