@@ -97,8 +97,11 @@ TEST_F(FlowDiagram, CsvAndTableCarryTheSameNumbersAsJson) {
     };
     EXPECT_EQ(row[column("directory")], json.text(run + "directory"));
     const auto& tableRow = table[firstRow + index];
-    ASSERT_EQ(tableRow.size(), fields.size() + 1) << tableRun.out;
+    ASSERT_EQ(tableRow.size(), fields.size() + 2) << tableRun.out;  // directory, the fields, settled
     EXPECT_EQ(tableRow[0], json.text(run + "directory"));
+    EXPECT_EQ(json.raw(run + "settled"), "true");  // this campaign settles within a tenth of its steps
+    EXPECT_EQ(row[column("settled")], "true");
+    EXPECT_EQ(tableRow.back(), "yes");
     for (std::size_t field = 0; field < fields.size(); ++field) {
       const double expected = json.number(run + fields[field]);
       ASSERT_LT(column(fields[field]), header.size()) << fields[field];
@@ -106,6 +109,42 @@ TEST_F(FlowDiagram, CsvAndTableCarryTheSameNumbersAsJson) {
       EXPECT_NEAR(std::stod(tableRow[field + 1]), expected, 1e-5 * std::abs(expected) + 1e-12) << fields[field];
     }
   }
+}
+
+TEST_F(FlowDiagram, ARunThatHasNotSettledIsMarkedSoInEveryFormAndNamedInAWarning) {
+  const fs::path steady = where() / "drift" / "steady";
+  const fs::path drifting = where() / "drift" / "drifting";
+  fs::create_directories(steady);
+  fs::create_directories(drifting);
+  fixture({"timeseries", (steady / "timeseries.h5").string(), "rule184", "1000", "500", "2000", "0.3", "0.01"},
+          where());
+  // The flow climbs from 0.2 to 0.4 over the whole series: no steady state anywhere.
+  fixture({"timeseries", (drifting / "timeseries.h5").string(), "rule184", "1000", "500", "2000", "0.2", "0.01",
+           "--ramp", "0.2"},
+          where());
+  const CommandResult jsonRun = runFlow({"diagram", "--json", "drift"}, where());
+  const CommandResult csvRun = runFlow({"diagram", "--csv", "drift"}, where());
+  const CommandResult tableRun = runFlow({"diagram", "drift"}, where());
+  ASSERT_EQ(jsonRun.exitStatus, 0) << jsonRun.describe();
+  ASSERT_EQ(csvRun.exitStatus, 0) << csvRun.describe();
+  ASSERT_EQ(tableRun.exitStatus, 0) << tableRun.describe();
+  const Json json(jsonRun.out, where());
+  ASSERT_EQ(json.count("runs/#"), 2U);
+  const auto csv = parseCsv(csvRun.out);
+  ASSERT_EQ(csv.size(), 3U);
+  const auto settledColumn = std::find(csv[0].begin(), csv[0].end(), "settled") - csv[0].begin();
+  ASSERT_LT(static_cast<std::size_t>(settledColumn), csv[0].size()) << csvRun.out;
+  const auto table = splitTable(tableRun.out);
+  for (std::size_t index = 0; index < 2; ++index) {
+    const std::string run = "runs/" + std::to_string(index) + "/";
+    const bool isSteady = json.text(run + "directory") == "drift/steady";
+    EXPECT_EQ(json.raw(run + "settled"), isSteady ? "true" : "false") << jsonRun.out;
+    EXPECT_EQ(csv[index + 1][settledColumn], isSteady ? "true" : "false") << csvRun.out;
+    EXPECT_EQ(table[table.size() - 2 + index].back(), isSteady ? "yes" : "no") << tableRun.out;
+  }
+  EXPECT_NE(jsonRun.err.find("drift/drifting/timeseries.h5: flow"), std::string::npos) << jsonRun.err;
+  EXPECT_NE(jsonRun.err.find("has not reached a steady state"), std::string::npos) << jsonRun.err;
+  EXPECT_EQ(jsonRun.err.find("drift/steady/timeseries.h5"), std::string::npos) << jsonRun.err;
 }
 
 TEST_F(FlowDiagram, RunDirectoriesAndFilesMayBeNamedOneByOneWithAGivenBurnIn) {

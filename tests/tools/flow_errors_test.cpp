@@ -62,6 +62,10 @@ TEST(FlowErrors, SeriesTooShortForTheStatisticsSayHowShort) {
   expectRefusal(runFlow({"stats", "long", "--burn-in", "1000"}, where),
                 {"long/timeseries.h5 has 100 rows; the statistics need at least 32 after the burn-in of 250 rows"});
   expectRefusal(runFlow({"diagram", "long", "short"}, where), {"short/timeseries.h5 has 10 rows"});
+  // A row of one step, and a run of one: the singular.
+  runConvoy(config, where / "one", {"run.steps=1"}, where);
+  expectRefusal(runFlow({"stats", "short"}, where), {"run at least 32 steps (1 step per row)"});
+  expectRefusal(runFlow({"stats", "one"}, where), {"one/timeseries.h5 has 1 row;", "(1 step per row)"});
   const CommandResult fine = runFlow({"stats", "long", "--burn-in", "272"}, where);  // 68 rows, 32 left
   EXPECT_EQ(fine.exitStatus, 0) << fine.describe();
 }

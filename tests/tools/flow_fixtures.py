@@ -241,6 +241,7 @@ def timeseries(args):
     every = int(options.get("--every", 1))
     rng = np.random.default_rng(int(options.get("--seed", 1)))
     flow = flow_value + (rng.normal(0.0, noise, rows) if noise > 0 else np.zeros(rows))
+    flow += np.linspace(0.0, float(options.get("--ramp", 0.0)), rows)  # a drift that never settles
     with h5py.File(out, "w") as f:
         write_identity(f, "timeseries", cells, cars, model,
                        options.get("--config", "# written by tests/tools/flow_fixtures.py\n"))

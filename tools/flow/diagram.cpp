@@ -176,6 +176,7 @@ Diagram computeDiagram(const std::vector<RunLocation>& runs, std::optional<std::
     row.burnInSteps = run.burnIn.steps;
     row.exactFlow = exactFlow(run.model, diagram.nasch, run.cells, run.cars);
     row.deviationSigmas = deviation(row.flow, row.flowError, row.exactFlow);
+    row.settled = run.steady;
     diagram.rows.push_back(std::move(row));
     diagram.warnings.insert(diagram.warnings.end(), run.warnings.begin(), run.warnings.end());
   }

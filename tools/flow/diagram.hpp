@@ -35,6 +35,7 @@ struct DiagramRow {
   std::uint64_t burnInSteps = 0;
   std::optional<double> exactFlow;
   std::optional<double> deviationSigmas;  // none: no exact curve, or a zero error bar and a non-zero deviation
+  bool settled = true;                    // the run reached a steady state (no warning of convoy-flow says otherwise)
 };
 
 struct Diagram {

@@ -41,6 +41,7 @@ void writeJson(const Diagram& diagram, std::ostream& out) {
     json.field("burn_in_steps", row.burnInSteps);
     json.field("exact_flow", row.exactFlow);
     json.field("deviation_sigmas", row.deviationSigmas);
+    json.field("settled", row.settled);
     json.endObject();
   }
   json.endArray();
@@ -52,12 +53,13 @@ std::string optionalFull(const std::optional<double>& value) { return value ? fu
 
 void writeCsv(const Diagram& diagram, std::ostream& out) {
   Table table({"directory", "model", "density", "cells", "cars", "flow", "flow_error", "velocity", "velocity_error",
-               "steps_used", "burn_in_steps", "exact_flow", "deviation_sigmas"});
+               "steps_used", "burn_in_steps", "exact_flow", "deviation_sigmas", "settled"});
   for (const auto& row : diagram.rows) {
     table.addRow({row.directory, diagram.model, fullPrecision(row.density), std::to_string(row.cells),
                   std::to_string(row.cars), fullPrecision(row.flow), fullPrecision(row.flowError),
                   fullPrecision(row.velocity), fullPrecision(row.velocityError), std::to_string(row.stepsUsed),
-                  std::to_string(row.burnInSteps), optionalFull(row.exactFlow), optionalFull(row.deviationSigmas)});
+                  std::to_string(row.burnInSteps), optionalFull(row.exactFlow), optionalFull(row.deviationSigmas),
+                  row.settled ? "true" : "false"});
   }
   table.writeCsv(out);
 }
@@ -67,7 +69,7 @@ void writeTable(const Diagram& diagram, std::ostream& out) {
       << "; exact curve: " << (diagram.exactCurve ? "flow = " + *diagram.exactCurve : std::string("none known"))
       << "\n\n";
   Table table({"directory", "density", "cells", "cars", "flow", "flow error", "velocity", "velocity error",
-               "steps used", "burn-in steps", "exact flow", "deviation (sigmas)"});
+               "steps used", "burn-in steps", "exact flow", "deviation (sigmas)", "settled"});
   for (const auto& row : diagram.rows) {
     // No deviation although there is an exact value: the error bar is 0 and the flow differs.
     const std::string deviation =
@@ -75,7 +77,7 @@ void writeTable(const Diagram& diagram, std::ostream& out) {
     table.addRow({row.directory, shortNumber(row.density), std::to_string(row.cells), std::to_string(row.cars),
                   shortNumber(row.flow), shortNumber(row.flowError, 3), shortNumber(row.velocity),
                   shortNumber(row.velocityError, 3), std::to_string(row.stepsUsed), std::to_string(row.burnInSteps),
-                  row.exactFlow ? shortNumber(*row.exactFlow) : "-", deviation});
+                  row.exactFlow ? shortNumber(*row.exactFlow) : "-", deviation, row.settled ? "yes" : "no"});
   }
   table.writeAligned(out);
 }

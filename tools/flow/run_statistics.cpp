@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "convoy/core/counted.hpp"
 #include "convoy/core/error.hpp"
 #include "convoy/h5/handle.hpp"
 #include "timeseries_source.hpp"
@@ -10,22 +11,21 @@ namespace convoy::flow {
 namespace {
 
 std::string tooShort(const Timeseries& timeseries, std::uint64_t burnInRows, const std::string& detail) {
-  return timeseries.file.path() + " has " + std::to_string(timeseries.rows) + " rows; the statistics need at least " +
-         std::to_string(analysis::kMinimumRows) + " after the burn-in of " + std::to_string(burnInRows) + " rows" +
-         detail;
+  return timeseries.file.path() + " has " + counted(timeseries.rows, "row") + "; the statistics need at least " +
+         std::to_string(analysis::kMinimumRows) + " after the burn-in of " + counted(burnInRows, "row") + detail;
 }
 
 BurnInResult chooseBurnIn(const Timeseries& timeseries, const analysis::SeriesSource& flow,
                           std::optional<std::uint64_t> burnInSteps) {
   const std::uint64_t rows = timeseries.rows;
-  const std::string rowWidth = " (" + std::to_string(timeseries.every) + " steps per row)";
+  const std::string rowWidth = " (" + counted(timeseries.every, "step") + " per row)";
   BurnInResult result;
   if (rows < analysis::kMinimumRows) {
     const std::uint64_t given = burnInSteps ? (*burnInSteps + timeseries.every - 1) / timeseries.every : 0;
     const std::uint64_t neededSteps = (analysis::kMinimumRows + given) * timeseries.every;
     throw InputError(tooShort(timeseries, given,
                               std::string(rows == 0 ? " (no complete row written yet)" : "") + "; run at least " +
-                                  std::to_string(neededSteps) + " steps" + rowWidth));
+                                  counted(neededSteps, "step") + rowWidth));
   }
   const analysis::BurnIn mser = analysis::detectBurnIn(flow);
   result.mserRows = mser.rows;
@@ -35,9 +35,9 @@ BurnInResult chooseBurnIn(const Timeseries& timeseries, const analysis::SeriesSo
     result.rows = (*burnInSteps + timeseries.every - 1) / timeseries.every;
     if (result.rows > rows || rows - result.rows < analysis::kMinimumRows) {
       throw InputError(tooShort(timeseries, result.rows,
-                                " (--burn-in " + std::to_string(*burnInSteps) + " steps at " +
-                                    std::to_string(timeseries.every) +
-                                    " steps per row); give a shorter --burn-in or run longer"));
+                                " (--burn-in " + counted(*burnInSteps, "step") + " at " +
+                                    counted(timeseries.every, "step") +
+                                    " per row); give a shorter --burn-in or run longer"));
     }
   } else {
     result.method = BurnInMethod::Mser;
@@ -52,25 +52,23 @@ BurnInResult chooseBurnIn(const Timeseries& timeseries, const analysis::SeriesSo
 }
 
 void addWarnings(RunStatistics& statistics) {
-  const std::string steady = "the series has not reached a steady state; run longer";
+  const auto notSteady = [&statistics](const std::string& quantity, const std::string& why) {
+    statistics.warnings.push_back(statistics.path + ": " + quantity + ": " + why +
+                                  "; the series has not reached a steady state; run longer");
+    statistics.steady = false;
+  };
   if (!statistics.burnIn.settled) {
-    statistics.warnings.push_back(statistics.path +
-                                  ": flow: MSER's burn-in lies in the second half of the series "
-                                  "(no end of the transient seen); " +
-                                  steady);
+    notSteady("flow", "MSER's burn-in lies in the second half of the series (no end of the transient seen)");
   }
   for (const auto& quantity : statistics.quantities) {
     const analysis::Estimate& estimate = quantity.estimate;
     // A constant series (rule 184 once settled) has an exact mean: there is nothing to converge.
     if (estimate.variance == 0.0) continue;
     if (!estimate.blockingConverged) {
-      statistics.warnings.push_back(statistics.path + ": " + quantity.name +
-                                    ": the blocking analysis reached no plateau, so its error bar is a lower bound; " +
-                                    steady);
+      notSteady(quantity.name, "the blocking analysis reached no plateau, so its error bar is a lower bound");
     }
     if (!estimate.windowConverged) {
-      statistics.warnings.push_back(statistics.path + ": " + quantity.name +
-                                    ": no autocorrelation window met Sokal's criterion (W >= 3 tau_int); " + steady);
+      notSteady(quantity.name, "no autocorrelation window met Sokal's criterion (W >= 3 tau_int)");
     }
   }
 }

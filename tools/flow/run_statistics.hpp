@@ -47,6 +47,7 @@ struct RunStatistics {
   BurnInResult burnIn;
   std::vector<QuantityStatistics> quantities;  // flow, mean_velocity, then the detectors
   std::vector<std::string> warnings;           // for stderr: not settled, no plateau, ...
+  bool steady = true;                          // no warning says that the series has not reached a steady state
 };
 
 // Which quantities to estimate (the diagram needs no detectors).

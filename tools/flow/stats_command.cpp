@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "commands.hpp"
+#include "convoy/core/counted.hpp"
 #include "convoy_file.hpp"
 
 namespace convoy::flow {
@@ -135,10 +136,10 @@ std::string plusMinus(double value, double error) { return shortNumber(value) + 
 
 void writeTable(const RunStatistics& run, const Units& units, std::ostream& out) {
   out << "file: " << run.path << "\n";
-  out << "model " << run.model << ", " << run.cells << " cells, " << run.cars << " cars, density "
+  out << "model " << run.model << ", " << counted(run.cells, "cell") << ", " << counted(run.cars, "car") << ", density "
       << shortNumber(run.density) << "\n";
-  out << run.rows << " rows of " << run.every << " step(s), last step " << run.lastStep << "; burn-in "
-      << run.burnIn.steps << " steps = " << run.burnIn.rows << " rows ("
+  out << counted(run.rows, "row") << " of " << counted(run.every, "step") << ", last step " << run.lastStep
+      << "; burn-in " << counted(run.burnIn.steps, "step") << " = " << counted(run.burnIn.rows, "row") << " ("
       << (run.burnIn.method == BurnInMethod::Mser ? "found by MSER" : "given") << ", "
       << (run.burnIn.settled ? "settled" : "NOT settled") << ")\n";
   out << "physical units: cell " << shortNumber(units.cellLengthMetres) << " m, step " << shortNumber(units.stepSeconds)
