@@ -3,6 +3,8 @@
 import argparse
 import sys
 
+import convoy
+
 from . import common, diagram, flow, jams, spacetime
 
 EXIT_USER_ERROR = 2
@@ -11,7 +13,7 @@ EXIT_USER_ERROR = 2
 def make_parser():
     parser = argparse.ArgumentParser(
         prog="convoy-plot",
-        description="Figures (PNG) of convoy output: time series, fundamental diagram, "
+        description="Figures (PNG, PDF or SVG) of convoy output: time series, fundamental diagram, "
                     "space-time diagram, jam lengths. See docs/plotting.md.")
     subparsers = parser.add_subparsers(dest="figure", metavar="FIGURE", required=True)
     for module in (flow, diagram, spacetime, jams):
@@ -24,7 +26,7 @@ def main(argv, script_dir):
     args = make_parser().parse_args(argv)  # argparse itself exits with status 2 on bad usage
     try:
         args.run(args)
-    except common.UserError as error:
+    except (common.UserError, convoy.ConvoyError) as error:
         print(f"convoy-plot: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:

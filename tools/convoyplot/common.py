@@ -1,20 +1,21 @@
-"""What every figure needs: user errors, reading convoy files and JSON, running convoy-flow, saving."""
+"""What every figure needs: user errors, the model's name, reading convoy-flow JSON, saving.
+Convoy's files are read through the convoy package (tools/python/convoy), the one reader of them."""
 
-import json
 import math
 import os
-import shutil
-import subprocess
 
 import matplotlib
 
-from . import file_format
+import convoy
+from convoy import flow_tool
 
 matplotlib.use("Agg")  # no display: figures only go to files
 
 from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
 
 SCRIPT_DIR = None  # set by the convoy-plot script: the directory it lives in
+# -o's extension chooses the format; a name without one is written as PNG.
+FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg", "": "png"}
 
 
 class UserError(Exception):
@@ -25,10 +26,11 @@ class UserError(Exception):
 
 
 def add_common_options(parser, default_output):
-    parser.add_argument("-o", "--output", default=default_output, metavar="FILE.png",
-                        help=f"where to write the figure (default: {default_output})")
+    parser.add_argument("-o", "--output", default=default_output, metavar="FILE.png|.pdf|.svg",
+                        help=f"where to write the figure; the extension chooses the format "
+                             f"(default: {default_output})")
     parser.add_argument("--dpi", type=positive_int, default=150,
-                        help="pixels per inch of the PNG (default: 150)")
+                        help="pixels per inch of a PNG (default: 150)")
     parser.add_argument("--title", help="title of the figure (default: one describing the data)")
 
 
@@ -61,8 +63,11 @@ def new_figure(width_inches, height_inches, dpi):
 
 
 def save_figure(figure, path, dpi):
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in FORMATS:
+        raise UserError(path, f"cannot write a {extension} figure; name it .png, .pdf or .svg")
     try:
-        figure.savefig(path, dpi=dpi, format="png")
+        figure.savefig(path, dpi=dpi, format=FORMATS[extension])
     except OSError as error:
         raise UserError(path, f"cannot write the figure: {error.strerror or error}")
     print(f"wrote {path}")
@@ -80,48 +85,6 @@ def resolve_input(path, default_name):
     return path
 
 
-def open_convoy_file(path, kind):
-    """Opens an HDF5 file written by convoy and checks its root attribute `kind`."""
-    import h5py
-    if not os.path.exists(path):
-        raise UserError(path, "no such file")
-    if os.path.isdir(path):
-        raise UserError(path, "is a directory, expected a file")
-    try:
-        is_hdf5 = h5py.is_hdf5(path)
-    except OSError as error:
-        raise UserError(path, f"cannot read: {error}")
-    if not is_hdf5:
-        raise UserError(path, f"not an HDF5 file (expected a convoy {kind} file)")
-    try:
-        handle = h5py.File(path, "r")
-    except OSError as error:
-        raise UserError(path, f"cannot open as HDF5: {error}")
-    found = handle.attrs.get(file_format.KIND)
-    if isinstance(found, bytes):
-        found = found.decode("utf-8", "replace")
-    if found is None:
-        handle.close()
-        raise UserError(path, f"not a convoy file (no root attribute 'kind'; expected kind '{kind}')")
-    if found != kind:
-        handle.close()
-        raise UserError(path, f"is a convoy {found} file, expected kind '{kind}'")
-    return handle
-
-
-def read_dataset(handle, name):
-    if name not in handle:
-        raise UserError(handle.filename, f"has no dataset /{name}")
-    return handle[name]
-
-
-def attribute(handle, name, default=None):
-    value = handle.attrs.get(name, default)
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    return value
-
-
 def load_json(path, command):
     """Reads a JSON file printed by `convoy-flow COMMAND --json` and checks its "command"."""
     if not os.path.exists(path):
@@ -131,19 +94,7 @@ def load_json(path, command):
             text = stream.read()
     except OSError as error:
         raise UserError(path, f"cannot read: {error.strerror or error}")
-    return parse_json(text, path, command)
-
-
-def parse_json(text, subject, command):
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise UserError(subject, f"not valid JSON ({error})")
-    if not isinstance(data, dict) or data.get("command") != command:
-        found = data.get("command") if isinstance(data, dict) else None
-        what = f'"command" is {found!r}' if found is not None else 'no "command" key'
-        raise UserError(subject, f"not the output of `convoy-flow {command} --json` ({what})")
-    return data
+    return flow_tool.parse_flow_json(text, path, command)
 
 
 def require(data, key, subject):
@@ -153,35 +104,33 @@ def require(data, key, subject):
 
 
 def find_flow_tool(given, instead):
-    """--flow-tool, else build/convoy-flow beside tools/, else beside the script, else on PATH."""
-    if given:
-        if not (os.path.isfile(given) and os.access(given, os.X_OK)):
-            raise UserError(given, "--flow-tool is not an executable file")
-        return given
+    """--flow-tool, else $CONVOY_FLOW, else build/convoy-flow beside tools/, else beside the script,
+    else beside the convoy package, else on PATH."""
+    if given and not (os.path.isfile(given) and os.access(given, os.X_OK)):
+        raise UserError(given, "--flow-tool is not an executable file")
     candidates = [os.path.join(SCRIPT_DIR, os.pardir, "build", "convoy-flow"),
                   os.path.join(SCRIPT_DIR, "convoy-flow")]
-    for candidate in candidates:
-        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return os.path.normpath(candidate)
-    on_path = shutil.which("convoy-flow")
-    if on_path:
-        return on_path
-    raise UserError("convoy-flow", "not found (looked in build/, beside convoy-plot and on PATH); "
-                    f"give --flow-tool PATH, or its JSON output with {instead}")
+    try:
+        return convoy.find_flow_tool(given, more_candidates=candidates)
+    except convoy.ConvoyError as error:
+        raise UserError(error.subject, f"{error.problem}; give --flow-tool PATH, or its JSON output with {instead}")
 
 
 def run_flow_tool(tool, command, arguments, subject):
     """Runs `convoy-flow COMMAND ARGS... --json` and returns its parsed JSON."""
-    argv = [tool, command, *arguments, "--json"]
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True)
-    except OSError as error:
-        raise UserError(tool, f"cannot run: {error.strerror or error}")
-    if done.returncode != 0:
-        message = " / ".join(line.strip() for line in done.stderr.splitlines() if line.strip())
-        raise UserError(subject, f"convoy-flow {command} failed (exit status {done.returncode}): "
-                        f"{message or 'no message on stderr'}")
-    return parse_json(done.stdout, f"output of {os.path.basename(tool)} {command}", command)
+    return flow_tool.run_flow_tool(tool, command, arguments, subject)
+
+
+def model_description(model, config_text):
+    """'rule184', or 'nasch, vmax 5, p_brake 0.25' with the parameters from the run's config."""
+    if model != "nasch":
+        return model
+    parameters = convoy.parse_config(config_text).get("model") or {}
+    return nasch_description(parameters.get("vmax"), parameters.get("p_brake"))
+
+
+def nasch_description(vmax, p_brake):
+    return f"nasch, vmax {vmax if vmax is not None else '?'}, p_brake {p_brake if p_brake is not None else '?'}"
 
 
 def number(value):

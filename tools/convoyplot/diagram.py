@@ -2,6 +2,7 @@
 
 import os
 import re
+import sys
 
 import numpy as np
 
@@ -51,10 +52,14 @@ def add_parser(subparsers):
                         help="passed to convoy-flow diagram for the DIRs")
     parser.add_argument("--flow-tool", metavar="PATH", help="the convoy-flow executable")
     common.add_common_options(parser, "diagram.png")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, draw=draw)
 
 
 def run(args):
+    common.save_figure(draw(args), args.output, args.dpi)
+
+
+def draw(args):
     if not args.directories and not args.json:
         raise UserError("diagram", "give run directories or --json FILE.json")
     series = []  # (data, subject)
@@ -66,7 +71,8 @@ def run(args):
         extra = ["--burn-in", str(args.burn_in)] if args.burn_in else []
         subject = args.directories[0] if len(args.directories) == 1 else f"{len(args.directories)} runs"
         tool = common.find_flow_tool(args.flow_tool, "--json FILE.json")
-        series.append((common.run_flow_tool(tool, "diagram", [*extra, *args.directories], subject), subject))
+        data = common.run_flow_tool(tool, "diagram", [*extra, *args.directories], subject)
+        series.append((data, subject))
     for path in args.json:
         series.append((common.load_json(path, "diagram"), path))
     if len(args.label) > len(series):
@@ -79,6 +85,7 @@ def run(args):
 
     exact_drawn = set()
     models = []
+    unsettled = []
     for index, (data, subject) in enumerate(series):
         runs = common.require(data, "runs", subject)
         if not runs:
@@ -94,15 +101,19 @@ def run(args):
         except (TypeError, ValueError) as error:
             raise UserError(subject, f"a run holds something other than a number: {error}")
         model = data.get("model") or "?"
+        if model == "nasch":
+            model = common.nasch_description(data.get("vmax"), data.get("p_brake"))
         models.append(model)
+        settled = np.array([r.get("settled") is not False for r in runs])
+        unsettled += [str(r.get("directory", "?")) for r in runs if r.get("settled") is False]
         label = args.label[index] if index < len(args.label) else model
         if index >= len(args.label) and len(series) > 1:
             label = f"{model} ({os.path.basename(subject)})"  # tell apart series of one model
         style = dict(marker=MARKERS[index % len(MARKERS)], linestyle="none", markersize=6, capsize=3,
                      color=f"C{index}", label=f"{label} ({len(runs)} runs)")
-        flow_axes.errorbar(density, flow, yerr=flow_error, **style)
-        if velocity_axes is not None:
-            velocity_axes.errorbar(density, velocity, yerr=velocity_error, **style)
+        for axes, values, errors in ((flow_axes, flow, flow_error), (velocity_axes, velocity, velocity_error)):
+            if axes is not None:
+                draw_points(axes, density, values, errors, settled, style, label)
 
         curve = data.get("exact_curve")
         if curve and curve not in exact_drawn:
@@ -123,12 +134,28 @@ def run(args):
         velocity_axes.grid(True, alpha=0.3)
         velocity_axes.legend(loc="upper right", fontsize=9)
     distinct = sorted(set(models))
-    title = args.title or f"fundamental diagram ({', '.join(distinct)})"
+    title = args.title or f"fundamental diagram ({'; '.join(distinct)})"
+    if unsettled:
+        print(f"convoy-plot: warning: {len(unsettled)} run(s) have not settled (convoy-flow), drawn as "
+              f"hollow markers: {', '.join(unsettled)}", file=sys.stderr)
+        if not args.title:
+            title += f"\nhollow: {len(unsettled)} run(s) not settled"
     if panels == 2:
         figure.suptitle(title)
     else:
         flow_axes.set_title(title)
-    common.save_figure(figure, args.output, args.dpi)
+    return figure
+
+
+def draw_points(axes, density, values, errors, settled, style, series_label):
+    """Settled runs filled; the others hollow, with a legend entry of their own."""
+    if settled.any():
+        axes.errorbar(density[settled], values[settled], yerr=errors[settled], **style)
+    hollow = ~settled
+    if hollow.any():
+        label = f"{series_label}: {int(hollow.sum())} of {len(settled)} runs not settled"
+        axes.errorbar(density[hollow], values[hollow], yerr=errors[hollow],
+                      **dict(style, markerfacecolor="none", label=label))
 
 
 def draw_exact(flow_axes, velocity_axes, curve, runs, subject):

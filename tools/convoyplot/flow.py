@@ -6,10 +6,13 @@ import sys
 
 import numpy as np
 
+import convoy
+from convoy import file_format, flow_tool
+
 from . import common
-from . import file_format
 from .common import UserError
 
+BURN_IN_LABEL = "burn-in-label"  # the gid of the label, for the tests
 MAX_POINTS = 4000  # longer series are shown as block means: more points than pixels only hide the line
 
 QUANTITIES = {
@@ -34,38 +37,43 @@ def add_parser(subparsers):
                         help="metres per cell: plot in physical units (default 7.5 with --step-seconds)")
     parser.add_argument("--step-seconds", type=common.positive_float, metavar="S",
                         help="seconds per step: plot in physical units (default 1 if --cell-length is given)")
+    parser.add_argument("--burn-in", type=common.positive_int, metavar="STEPS",
+                        help="steps to discard from the start, passed to convoy-flow stats "
+                             "(default: found by MSER)")
     parser.add_argument("--flow-tool", metavar="PATH", help="the convoy-flow executable")
     common.add_common_options(parser, "flow.png")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, draw=draw)
 
 
 def run(args):
+    common.save_figure(draw(args), args.output, args.dpi)
+
+
+def draw(args):
     path = common.resolve_input(args.input, file_format.TIMESERIES_FILE)
     physical = args.cell_length is not None or args.step_seconds is not None
     cell_length = args.cell_length if args.cell_length is not None else 7.5
     step_seconds = args.step_seconds if args.step_seconds is not None else 1.0
 
-    with common.open_convoy_file(path, file_format.TIMESERIES) as handle:
-        steps = common.read_dataset(handle, file_format.STEP)[:].astype(np.float64)
-        values = common.read_dataset(handle, args.quantity)[:].astype(np.float64)
-        every = int(common.attribute(handle, file_format.TIMESERIES_EVERY, 1))
-        model = common.attribute(handle, file_format.MODEL, "?")
-        cells = int(common.attribute(handle, file_format.CELLS, 0))
-        cars = int(common.attribute(handle, file_format.CARS, 0))
-    # A running convoy extends the datasets one after the other: use the rows all of them hold.
-    rows = min(len(steps), len(values))
-    steps, values = steps[:rows], values[:rows]
-    if rows == 0:
+    series = convoy.read_series(path)  # the complete rows, also of a file being written
+    steps = series.step.astype(np.float64)
+    values = getattr(series, args.quantity).astype(np.float64)
+    every, cells, cars = series.every, series.cells, series.cars
+    model = common.model_description(series.model, series.config_text)
+    if len(steps) == 0:
         raise UserError(path, f"/{args.quantity} has no rows yet")
 
+    if args.stats and args.burn_in:
+        raise UserError("--burn-in", "is passed to convoy-flow; with --stats the burn-in is the JSON's")
     if args.stats:
         stats_source = args.stats
         stats = common.load_json(args.stats, "stats")
     else:
         stats_source = "convoy-flow stats"
-        units = ["--cell-length", repr(cell_length), "--step-seconds", repr(step_seconds)] if physical else []
+        options = dict(cell_length=cell_length, step_seconds=step_seconds) if physical else {}
         tool = common.find_flow_tool(args.flow_tool, "--stats FILE.json")
-        stats = common.run_flow_tool(tool, "stats", [path, *units], path)
+        arguments = flow_tool.flags(dict(burn_in=args.burn_in, **options))
+        stats = common.run_flow_tool(tool, "stats", [path, *arguments], path)
     quantity = find_quantity(stats, args.quantity, stats_source)
     burn_in = common.require(stats, "burn_in", stats_source)
     burn_rows = int(common.require(burn_in, "rows", stats_source))
@@ -101,12 +109,11 @@ def run(args):
             note += ", not settled"
         axes.axvspan(first_step, end_of_burn_in, color="0.6", alpha=0.3, linewidth=0,
                      label=f"burn-in: {int(burn_in.get('steps') or burn_rows * every)} steps ({note})")
-        # Inside the shaded region when it is wide enough, else just right of it.
-        inside = (end_of_burn_in - first_step) > 0.08 * (steps[-1] - first_step)
-        axes.text(end_of_burn_in, 0.98, "burn-in " if inside else " ← burn-in",
-                  transform=axes.get_xaxis_transform(), ha="right" if inside else "left",
-                  va="top", fontsize=10, color="0.25", zorder=6,
-                  bbox=dict(facecolor="white", alpha=0.7, edgecolor="none", pad=1))
+        # Above the axes, where it can hide no data: a mark at the end of the burn-in.
+        axes.annotate("end of burn-in", xy=(end_of_burn_in, 1), xycoords=("data", "axes fraction"),
+                      xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=9,
+                      color="0.25", annotation_clip=False, gid=BURN_IN_LABEL,
+                      arrowprops=dict(arrowstyle="-", color="0.4", shrinkA=0, shrinkB=0))
 
     after = values[burn_rows:]
     if len(after) > 0:
@@ -133,8 +140,8 @@ def run(args):
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=9, frameon=False)
     density = cars / cells if cells else math.nan
     axes.set_title(args.title or f"{run_name(path)}: {label} ({model}, {cells} cells, "
-                                 f"density {density:.3f})")
-    common.save_figure(figure, args.output, args.dpi)
+                                 f"density {density:.3f})", pad=16)  # room for the burn-in mark
+    return figure
 
 
 def find_quantity(stats, name, source):

@@ -1,10 +1,14 @@
 """convoy-plot jams: the jam-length distribution of snapshots, from `convoy-flow jams --json`."""
 
+import os
+import sys
+
 import numpy as np
 from matplotlib.ticker import LogFormatter, ScalarFormatter
 
+import convoy
+
 from . import common
-from . import file_format
 from .common import UserError
 
 
@@ -20,10 +24,14 @@ def add_parser(subparsers):
                         help="plot the fraction of jams with each length instead of the count")
     parser.add_argument("--flow-tool", metavar="PATH", help="the convoy-flow executable")
     common.add_common_options(parser, "jams.png")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, draw=draw)
 
 
 def run(args):
+    common.save_figure(draw(args), args.output, args.dpi)
+
+
+def draw(args):
     if args.json and args.snapshots:
         raise UserError("jams", "give snapshots or --json, not both")
     if args.json:
@@ -31,7 +39,7 @@ def run(args):
         data = common.load_json(args.json, "jams")
     elif args.snapshots:
         for path in args.snapshots:
-            common.open_convoy_file(path, file_format.SNAPSHOT).close()  # clear errors before convoy-flow runs
+            convoy.read_state(path, 0, 0)  # clear errors before convoy-flow runs (reads no road)
         subject = args.snapshots[0] if len(args.snapshots) == 1 else f"{len(args.snapshots)} snapshots"
         tool = common.find_flow_tool(args.flow_tool, "--json FILE.json")
         data = common.run_flow_tool(tool, "jams", args.snapshots, subject)
@@ -40,6 +48,11 @@ def run(args):
 
     total = common.require(data, "total", subject)
     files = data.get("files") or []
+    states = readable_states(args.snapshots or [f.get("file") for f in files if isinstance(f, dict)])
+    repeats = repeated_states(states)
+    if repeats:
+        print(f"convoy-plot: warning: {repeats}: the histogram counts the same state several times",
+              file=sys.stderr)
     try:
         lengths = np.array([int(entry["length"]) for entry in total.get("jam_lengths", [])])
         counts = np.array([int(entry["count"]) for entry in total.get("jam_lengths", [])], dtype=float)
@@ -74,5 +87,25 @@ def run(args):
         where += f" at step {steps[0]}"
     elif steps:
         where += f", steps {steps[0]}–{steps[-1]}"
-    axes.set_title(args.title or f"jam lengths in {where}: stopped fraction {stopped_fraction:.3f}")
-    common.save_figure(figure, args.output, args.dpi)
+    if states:
+        where += f" ({common.model_description(states[0].model, states[0].config_text)})"
+    title = args.title or f"jam lengths in {where}: stopped fraction {stopped_fraction:.3f}"
+    if repeats:
+        title += "\nthe same state counted several times: " + repeats
+    axes.set_title(title)
+    return figure
+
+
+def readable_states(paths):
+    """The state files among `paths` that exist, without their roads (a JSON may name files elsewhere)."""
+    return [convoy.read_state(path, 0, 0) for path in paths if path and os.path.isfile(path)]
+
+
+def repeated_states(states):
+    """'' when every state differs, else e.g. '3 snapshots hold one state (digest 0123456789abcdef)'."""
+    by_digest = {}
+    for state in states:
+        by_digest.setdefault(state.digest, []).append(state)
+    groups = [group for group in by_digest.values() if len(group) > 1]
+    return "; ".join(f"{len(group)} snapshots hold one state (digest {group[0].digest_hex}, "
+                     f"steps {', '.join(str(s.step) for s in group)})" for group in groups)

@@ -3,8 +3,10 @@
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+import convoy
+from convoy import file_format
+
 from . import common
-from . import file_format
 from .common import UserError
 
 FIGURE_INCHES = 8
@@ -23,43 +25,41 @@ def add_parser(subparsers):
     parser.add_argument("--max-columns", type=common.positive_int, default=4000, metavar="N",
                         help="wider windows are shown as block means of cells (default: 4000)")
     common.add_common_options(parser, "spacetime.png")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, draw=draw)
 
 
 def run(args):
-    path = common.resolve_input(args.input, file_format.SPACETIME_FILE)
-    with common.open_convoy_file(path, file_format.SPACETIME) as handle:
-        steps = common.read_dataset(handle, file_format.STEP)[:]
-        occupancy = common.read_dataset(handle, file_format.OCCUPANCY)
-        if occupancy.ndim != 2:
-            raise UserError(path, f"/occupancy has {occupancy.ndim} dimensions, expected 2 (rows, width)")
-        # A running convoy extends /step and /occupancy one after the other: use the rows both hold.
-        rows, width = min(occupancy.shape[0], len(steps)), occupancy.shape[1]
-        steps = steps[:rows]
-        if rows == 0 or width == 0:
-            raise UserError(path, "/occupancy is empty")
-        start = int(common.attribute(handle, file_format.WINDOW_START, 0))
-        cells = int(common.attribute(handle, file_format.CELLS, 0)) or start + width
-        model = common.attribute(handle, file_format.MODEL, "?")
-        cars = int(common.attribute(handle, file_format.CARS, 0))
+    common.save_figure(draw(args), args.output, args.dpi)
 
-        chosen = np.unique(np.linspace(0, rows - 1, min(rows, args.max_rows)).round().astype(np.int64))
-        column_block = -(-width // args.max_columns)
-        image = read_rows(occupancy, chosen, column_block)
+
+def draw(args):
+    path = common.resolve_input(args.input, file_format.SPACETIME_FILE)
+    window = convoy.read_spacetime(path)  # the rows that /step and /occupancy both hold
+    steps, rows, width = window.step, len(window), window.width
+    if rows == 0 or width == 0:
+        raise UserError(path, "/occupancy is empty")
+    start, cells, cars = window.start, window.cells, window.cars
+    model = common.model_description(window.model, window.config_text)
+    chosen = np.unique(np.linspace(0, rows - 1, min(rows, args.max_rows)).round().astype(np.int64))
+    column_block = -(-width // args.max_columns)
+    image = read_rows(window, chosen, column_block)
 
     figure = common.new_figure(FIGURE_INCHES, FIGURE_INCHES, args.dpi)
     axes = figure.add_subplot()
     shown_steps = steps[chosen]
-    evenly = len(shown_steps) < 2 or np.all(np.diff(shown_steps) == shown_steps[1] - shown_steps[0])
+    # Judged on every row: an even subsample of evenly spaced rows is drawn on the step axis too.
+    evenly = rows < 2 or np.all(np.diff(steps) == steps[1] - steps[0])
     # Pixel centres sit on the cells and steps: cell start+k spans [start+k-0.5, start+k+0.5].
     left, right = start - 0.5, start + width - 0.5
     if evenly:
-        half_step = (shown_steps[1] - shown_steps[0]) / 2 if len(shown_steps) > 1 else 0.5
+        spacing = (shown_steps[-1] - shown_steps[0]) / (len(shown_steps) - 1) if len(shown_steps) > 1 else 1
+        half_step = spacing / 2
         extent = (left, right, shown_steps[-1] + half_step, shown_steps[0] - half_step)
+        axes.yaxis.set_major_locator(round_ticks())
     else:
         # Steps not evenly spaced (e.g. restarts): y is the row, labelled with its step.
         extent = (left, right, len(chosen) - 0.5, -0.5)
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # rows; labelled with their steps
         axes.yaxis.set_major_formatter(FuncFormatter(
             lambda y, _: str(shown_steps[int(round(y))]) if 0 <= round(y) < len(shown_steps) else ""))
     # One pixel per cell and row where they fit; where several share a pixel, nearest-neighbour
@@ -68,6 +68,7 @@ def run(args):
     crowded = image.shape[1] > width_pixels or image.shape[0] > height_pixels
     axes.imshow(image, cmap="gray_r", vmin=0, vmax=1, aspect="auto", extent=extent,
                 interpolation="antialiased" if crowded else "nearest")
+    axes.xaxis.set_major_locator(round_ticks())
     if start + width > cells:
         # The window wraps around the ring: label cells modulo the road length.
         axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{int(round(x)) % cells}"))
@@ -83,21 +84,25 @@ def run(args):
     if notes and not args.title:
         title += "\n" + "; ".join(notes)
     axes.set_title(title)
-    common.save_figure(figure, args.output, args.dpi)
+    return figure
 
 
-def read_rows(occupancy, chosen, column_block):
+def round_ticks():
+    """Ticks on whole cells and steps at 1, 2, 5 or 10 times a power of ten (an axis that starts at
+    -0.5, the edge of cell 0, would otherwise get ticks like -0.5, 99.5)."""
+    return MaxNLocator(nbins=8, steps=[1, 2, 5, 10], integer=True)
+
+
+def read_rows(window, chosen, column_block):
     """The chosen rows as float32 [rows, ceil(width / column_block)], columns averaged in blocks."""
-    rows, width = len(chosen), occupancy.shape[1]
+    rows, width = len(chosen), window.width
     columns = -(-width // column_block)
     image = np.empty((rows, columns), dtype=np.float32)
     starts = np.arange(0, width, column_block)
     sizes = np.diff(np.append(starts, width)).astype(np.float32)
     for first in range(0, rows, ROWS_PER_READ):
         part = chosen[first:first + ROWS_PER_READ]
-        block = occupancy[part, :]  # h5py reads increasing index lists directly
-        if np.any(block > 1):
-            raise UserError(occupancy.file.filename, "/occupancy holds values other than 0 and 1")
+        block = window.read_rows(part)
         if column_block > 1:
             image[first:first + len(part)] = np.add.reduceat(block.astype(np.float32), starts, axis=1) / sizes
         else:

@@ -1,0 +1,1 @@
+../../../include/convoy/io/format.hpp
