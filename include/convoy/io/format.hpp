@@ -1,8 +1,9 @@
 // The facts of convoy's file formats in one place (docs/output.md describes them for users): the
 // kinds of file, the names of their datasets and attributes, the encodings of the road, and the
 // limits a reader checks a file against. Every writer and every reader uses these names: src/io,
-// tools/flow, and convoy-plot, whose tools/convoyplot/file_format.py reads the texts from this file
-// (so keep each on the pattern `inline constexpr const char* kName = "text";`).
+// tools/flow, and the Python package convoy (tools/python; convoy-plot reads through it), whose
+// convoy/file_format.py reads the texts from this file (so keep each on the pattern
+// `inline constexpr const char* kName = "text";`).
 #pragma once
 
 #include <cstdint>
