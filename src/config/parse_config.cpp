@@ -150,11 +150,16 @@ class ConfigReader {
                                  std::to_string(c.output.timeseriesEvery) +
                                  "): the last steps, which fill no whole row, are not in the time series");
     }
-    if (c.output.spacetime.every == 1) {
-      // Every advance of the road ends where the window samples it (Simulation::runBlock).
-      loaded_.warnings.push_back(placeOf("output.spacetime.every") +
-                                 ": output.spacetime.every = 1: halo exchanges every step, as each one ends where "
-                                 "the space-time window samples the road (multi-step exchanges need every > 1)");
+    // Every advance of the road ends where the window samples it, or where a snapshot or checkpoint is
+    // due (Simulation::runBlock, nextSyncStep): a cadence of 1 makes the halos come every step.
+    for (const auto& [key, every, what] :
+         {std::tuple{"output.spacetime.every", c.output.spacetime.every, "the space-time window samples the road"},
+          std::tuple{"output.snapshot_every", c.output.snapshotEvery, "a snapshot is written"},
+          std::tuple{"checkpoint.every_steps", c.checkpoint.everySteps, "a checkpoint is written"}}) {
+      if (every != 1) continue;
+      loaded_.warnings.push_back(placeOf(key) + ": " + key +
+                                 " = 1: halo exchanges every step, as each one ends where " + what +
+                                 " (multi-step exchanges need a value > 1)");
     }
     if (c.model.type == ModelType::Rule184) {
       for (const char* key : {"model.vmax", "model.p_brake"}) {

@@ -393,10 +393,24 @@ TEST(Config, NaschKeysWithRule184AreWarningsNotErrors) {
 TEST(Config, SpacetimeEveryOneWarnsOfHaloExchangesEveryStep) {
   const LoadedConfig every1 = parse(kMinimal + "output:\n  spacetime:\n    every: 1\n");
   ASSERT_EQ(every1.warnings.size(), 1U) << joined(every1.warnings);
-  EXPECT_TRUE(hasProblem(every1.warnings,
-                         {"test.yaml:9:12: ", "output.spacetime.every = 1", "halo exchanges every step", "every > 1"}));
+  EXPECT_TRUE(
+      hasProblem(every1.warnings, {"test.yaml:9:12: ", "output.spacetime.every = 1", "halo exchanges every step",
+                                   "the space-time window samples", "a value > 1"}));
   const LoadedConfig every2 = parse(kMinimal + "output:\n  spacetime:\n    every: 2\n");
   EXPECT_TRUE(every2.warnings.empty()) << joined(every2.warnings);
+}
+
+// Snapshots and checkpoints every step end every advance of the road too.
+TEST(Config, SnapshotsOrCheckpointsEveryStepWarnOfHaloExchangesEveryStep) {
+  const LoadedConfig snapshots = parse(kMinimal + "output:\n  snapshot_every: 1\n");
+  ASSERT_EQ(snapshots.warnings.size(), 1U) << joined(snapshots.warnings);
+  EXPECT_TRUE(hasProblem(snapshots.warnings, {"test.yaml:8:19: ", "output.snapshot_every = 1",
+                                              "halo exchanges every step", "a snapshot is written"}));
+  const LoadedConfig checkpoints = parse(kMinimal + "checkpoint:\n  every_steps: 1\n");
+  ASSERT_EQ(checkpoints.warnings.size(), 1U) << joined(checkpoints.warnings);
+  EXPECT_TRUE(hasProblem(checkpoints.warnings, {"test.yaml:8:16: ", "checkpoint.every_steps = 1",
+                                                "halo exchanges every step", "a checkpoint is written"}));
+  EXPECT_TRUE(parse(kMinimal + "output:\n  snapshot_every: 2\ncheckpoint:\n  every_steps: 3\n").warnings.empty());
 }
 
 // A key given by an option of its own is named in messages as the user wrote the option.
