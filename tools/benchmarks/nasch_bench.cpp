@@ -1,7 +1,10 @@
-// Side-by-side Nagel-Schreckenberg benchmark: the plain reference kernel (one cell per element, a loop
-// over cars) and the bit-sliced kernel on the same roads, in one process and one run, one core.
-// Prints cell updates per second for each and the ratio; checks that both give the same first step.
-//   convoy-bench-nasch [--density D] [--vmax V] [--p P] [--cells N]...
+// Side-by-side Nagel-Schreckenberg benchmark, one core, one process, one run: a plain byte-per-cell C
+// loop (its own random numbers), convoy's reference kernel (one cell per element, a loop over cars)
+// and its bit-sliced kernel on the same roads, with the ratios to the plain C loop (and to a pure-
+// Python loop whose rate --python-rate passes in: tools/bench-nasch measures it first). Then where the
+// bit-sliced step's time goes: its random words alone, and the step without random words (p_brake 0).
+// Checks that the reference and bit-sliced kernels give the same first step.
+//   convoy-bench-nasch [--density D] [--vmax V] [--p P] [--cells N]... [--python-rate CELLS_PER_S]
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +18,7 @@
 #include "convoy/model/initial_road.hpp"
 #include "convoy/model/nasch.hpp"
 #include "convoy/model/nasch_reference.hpp"
+#include "plain_nasch.hpp"
 
 namespace {
 
@@ -35,13 +39,43 @@ Rate measure(std::uint64_t cells, Step step) {
   std::uint64_t steps = 0;
   const auto start = Clock::now();
   double seconds = 0.0;
+  volatile std::uint64_t kept = 0;  // every step's result is used: nothing is optimised away
   while (seconds < kMinimumSeconds || steps < 3) {
-    step(t++);
+    kept = kept + step(t++);
     ++steps;
     seconds = std::chrono::duration<double>(Clock::now() - start).count();
   }
   rate.cellsPerSecond = static_cast<double>(cells) * static_cast<double>(steps) / seconds;
   return rate;
+}
+
+void printRow(const char* program, double cellsPerSecond, double plainC, double python) {
+  std::printf("  %-46s %12.3g %11.1fx", program, cellsPerSecond, cellsPerSecond / plainC);
+  if (python > 0) std::printf(" %11.0fx", cellsPerSecond / python);
+  std::printf("\n");
+}
+
+// The random words of one step alone: braking::wordMask over every word, as the kernel calls it.
+Rate randomWordsAlone(const std::vector<std::uint64_t>& occupancy, std::uint64_t cells, std::uint64_t threshold) {
+  return measure(cells, [&](std::uint64_t step) {
+    const std::uint64_t key = convoy::braking::stepKey(kSeed, step);
+    std::uint64_t masks = 0;
+    for (std::uint64_t w = 0; w < occupancy.size(); ++w) {
+      masks ^= convoy::braking::wordMask(key, w, threshold, occupancy[w]);
+    }
+    return masks;
+  });
+}
+
+Rate bitSliced(const convoy::nasch::Model& model, const std::vector<std::uint64_t>& occupancy, std::uint64_t cells) {
+  convoy::nasch::State road(occupancy.size(), convoy::nasch::velocityPlanes(model.vmax));
+  road.occupancy = occupancy;
+  convoy::nasch::State after = road;
+  return measure(cells, [&](std::uint64_t step) {
+    const std::uint64_t distance = convoy::nasch::stepRing(model, step, cells, road.view(), after.view());
+    std::swap(road, after);
+    return distance;
+  });
 }
 
 }  // namespace
@@ -50,6 +84,7 @@ int main(int argc, char** argv) {
   double density = 0.2;
   unsigned vmax = 5;
   double p = 0.25;
+  double pythonRate = 0.0;
   std::vector<std::uint64_t> sizes;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string option = argv[i];
@@ -61,6 +96,8 @@ int main(int argc, char** argv) {
       p = std::atof(argv[i + 1]);
     else if (option == "--cells")
       sizes.push_back(std::strtoull(argv[i + 1], nullptr, 10));
+    else if (option == "--python-rate")
+      pythonRate = std::atof(argv[i + 1]);
     else {
       std::fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;
@@ -73,10 +110,23 @@ int main(int argc, char** argv) {
 
   std::printf("NaSch, density %.2f, vmax %u, p_brake %.4g, one core; each kernel runs >= %.1f s per road\n", density,
               vmax, p, kMinimumSeconds);
-  std::printf("%14s %22s %22s %8s\n", "cells", "reference (cells/s)", "bit-sliced (cells/s)", "ratio");
   for (const std::uint64_t cells : sizes) {
     std::vector<std::uint64_t> occupancy(convoy::packed::wordsFor(cells));
     convoy::fillRandomRoad(occupancy, {0, cells}, density, kSeed);  // initial velocities 0
+
+    std::vector<std::int8_t> plainOld(cells, -1), plainNext;
+    for (std::uint64_t i = 0; i < cells; ++i) {
+      if (convoy::packed::cell(occupancy, i)) plainOld[i] = 0;
+    }
+    std::uint64_t generator = kSeed;
+    const Rate plain = measure(cells, [&](std::uint64_t) {
+      const std::uint64_t distance =
+          convoy::bench::plainNaschStep(plainOld, plainNext, static_cast<int>(vmax), threshold, generator);
+      plainOld.swap(plainNext);
+      return distance;
+    });
+    plainOld = {};
+    plainNext = {};
 
     std::vector<std::int16_t> old(cells, -1), next;
     for (std::uint64_t i = 0; i < cells; ++i) {
@@ -90,22 +140,30 @@ int main(int argc, char** argv) {
     old = {};
     next = {};
 
-    convoy::nasch::State road(occupancy.size(), convoy::nasch::velocityPlanes(vmax));
-    road.occupancy = occupancy;
-    convoy::nasch::State after = road;
-    const Rate fast = measure(cells, [&](std::uint64_t step) {
-      const std::uint64_t distance = convoy::nasch::stepRing(model, step, cells, road.view(), after.view());
-      std::swap(road, after);
-      return distance;
-    });
+    const Rate fast = bitSliced(model, occupancy, cells);
     if (reference.firstDistance != fast.firstDistance) {
       std::fprintf(stderr, "the kernels disagree on %llu cells: distance %llu vs %llu\n",
                    static_cast<unsigned long long>(cells), static_cast<unsigned long long>(reference.firstDistance),
                    static_cast<unsigned long long>(fast.firstDistance));
       return 1;
     }
-    std::printf("%14llu %22.4g %22.4g %7.1fx\n", static_cast<unsigned long long>(cells), reference.cellsPerSecond,
-                fast.cellsPerSecond, fast.cellsPerSecond / reference.cellsPerSecond);
+    const Rate words = randomWordsAlone(occupancy, cells, threshold);
+    const Rate noBraking = bitSliced({vmax, 0, kSeed}, occupancy, cells);
+
+    std::printf("\nroad of %llu cells (%.0f MB of bit-sliced state)\n", static_cast<unsigned long long>(cells),
+                static_cast<double>(occupancy.size() * 8 * (1 + convoy::nasch::velocityPlanes(vmax))) / 1e6);
+    std::printf("  %-46s %12s %12s%s\n", "program", "cells/s", "x plain C", pythonRate > 0 ? "     x Python" : "");
+    if (pythonRate > 0)
+      printRow("pure-Python loop (measured apart, fewer cells)", pythonRate, plain.cellsPerSecond, pythonRate);
+    printRow("plain C, byte per cell", plain.cellsPerSecond, plain.cellsPerSecond, pythonRate);
+    printRow("convoy reference kernel", reference.cellsPerSecond, plain.cellsPerSecond, pythonRate);
+    printRow("convoy bit-sliced kernel", fast.cellsPerSecond, plain.cellsPerSecond, pythonRate);
+    std::printf("  where the bit-sliced step's time goes (%d random words per 64 cells):\n",
+                convoy::braking::randomWords(threshold));
+    std::printf("    random words alone (braking::wordMask)       %12.3g cells/s: %4.0f%% of a step's time\n",
+                words.cellsPerSecond, 100.0 * fast.cellsPerSecond / words.cellsPerSecond);
+    std::printf("    the step without random words (p_brake 0)    %12.3g cells/s: %4.0f%% of a step's time\n",
+                noBraking.cellsPerSecond, 100.0 * fast.cellsPerSecond / noBraking.cellsPerSecond);
     std::fflush(stdout);
   }
   return 0;
