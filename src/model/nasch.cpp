@@ -11,169 +11,20 @@
 #include "convoy/core/packed_road.hpp"
 #include "convoy/core/random.hpp"
 #include "convoy/model/braking.hpp"
+#include "nasch_block.hpp"
 
 namespace convoy::nasch {
 namespace {
 
-constexpr std::uint64_t kAllOnes = ~std::uint64_t{0};
-constexpr unsigned kMaxPlanes = 8;          // bit_width(255)
-constexpr std::uint64_t kBlockWords = 256;  // words per block: the block's temporaries stay in L1/L2
-
-// One block of output words [s0, s1) of the segment. Its input arrays are indexed by j, word j being
-// segment word s0 - H + j (negative: the left halo; from `words` on: the right halo), j = 0 .. n + 2H - 1
-// with n = s1 - s0. Pass 1 finds the new velocity of the cars of words j = 0 .. n + H - 1 (the first H
-// are the words behind the block, whose cars may move into it); pass 2 moves the cars into words
-// j = H .. n + H - 1. No loop carries anything but the distance.
-struct BlockInput {
-  const std::uint64_t* occupancy = nullptr;
-  std::array<const std::uint64_t*, kMaxPlanes> planes{};
-  std::uint64_t firstGlobalWord = 0;            // global word of j = 0 (for the braking numbers)
-  const std::uint64_t* presetBrakes = nullptr;  // braking masks of j < presetCount (halo words off the grid)
-  std::uint64_t presetCount = 0;
-};
-struct BlockOutput {
-  std::uint64_t* occupancy = nullptr;  // output word s0
-  std::array<std::uint64_t*, kMaxPlanes> planes{};
-  std::uint64_t words = 0;            // n
-  std::uint64_t lastMask = kAllOnes;  // valid cells of the block's last word (the ring's last word)
-};
-
-// The cars whose velocity is at least d (d >= 1), from the binary planes: a bit-sliced comparison with
-// a constant, from the most significant plane down. d = 0 means "a car".
-inline std::uint64_t atLeast(const std::uint64_t* planes, unsigned planeCount, unsigned d, std::uint64_t cars) {
-  if (d == 0) return cars;
-  if (d >= (1U << planeCount)) return 0;
-  std::uint64_t greater = 0;
-  std::uint64_t equal = kAllOnes;
-#pragma GCC unroll 8
-  for (unsigned b = planeCount; b-- > 0;) {
-    if ((d >> b) & 1U) {
-      equal &= planes[b];
-    } else {
-      greater |= equal & planes[b];
-      equal &= ~planes[b];
-    }
-  }
-  return greater | equal;
-}
+using block::BlockInput;
+using block::BlockOutput;
+using block::kAllOnes;
+using block::kBlockWords;
+using block::kFastVmax;
 
 inline std::uint64_t brakesOf(const BlockInput& in, std::uint64_t j, std::uint64_t key, std::uint64_t threshold) {
   if (j < in.presetCount) return in.presetBrakes[j];
   return braking::wordMask(key, in.firstGlobalWord + j, threshold, in.occupancy[j]);
-}
-
-// The braking masks of words j = 0 .. count-1 of a block. With few random words per 64 cells (p = 1/4:
-// two) all of them are drawn, bit by bit of P over all words, so that the inner loop has no branch and
-// no loop-carried dependency; with many, word by word, stopping when every car is decided.
-inline void fillBrakes(const BlockInput& in, std::uint64_t count, std::uint64_t key, std::uint64_t threshold,
-                       std::uint64_t* brakes) {
-  constexpr int kFewDraws = 4;
-  const int draws = braking::randomWords(threshold);
-  if (threshold >= braking::kAlways || draws > kFewDraws) {
-    for (std::uint64_t j = 0; j < count; ++j)
-      brakes[j] = braking::wordMask(key, in.firstGlobalWord + j, threshold, in.occupancy[j]);
-  } else {
-    std::uint64_t equal[kBlockWords + 1];
-    for (std::uint64_t j = 0; j < count; ++j) {
-      brakes[j] = 0;
-      equal[j] = kAllOnes;
-    }
-    for (int i = 0; i < draws; ++i) {
-      const std::uint64_t first = in.firstGlobalWord * 32 + static_cast<std::uint64_t>(i);
-      if ((threshold >> (31 - i)) & 1U) {
-        for (std::uint64_t j = 0; j < count; ++j) {
-          const std::uint64_t r = random::bits(key, first + 32 * j);
-          brakes[j] |= equal[j] & ~r;
-          equal[j] &= r;
-        }
-      } else {
-        for (std::uint64_t j = 0; j < count; ++j) equal[j] &= ~random::bits(key, first + 32 * j);
-      }
-    }
-  }
-  for (std::uint64_t j = 0; j < in.presetCount && j < count; ++j) brakes[j] = in.presetBrakes[j];
-}
-
-// Pass 1 of one word for a compile-time vmax V <= 63 (H = 1): writes moving[v][j], the cars that will
-// move exactly v cells. Velocities in unary ("thermometer") form: bit c of level[d] says "this car's
-// velocity >= d"; then every rule is one word operation per d.
-template <unsigned V>
-inline void newVelocitiesFast(const std::uint64_t* occupancy,
-                              const std::array<const std::uint64_t*, kMaxPlanes>& planes, std::uint64_t j,
-                              std::uint64_t brakes, std::uint64_t (*moving)[kBlockWords + 1]) {
-  constexpr unsigned kPlanes = velocityPlanes(V);
-  const std::uint64_t cars = occupancy[j];
-  const std::uint64_t carsNext = occupancy[j + 1];
-  std::uint64_t velocity[kPlanes];
-#pragma GCC unroll 8
-  for (unsigned b = 0; b < kPlanes; ++b) velocity[b] = planes[b][j];
-
-  // Every loop over d or v is unrolled, so that the loop over words around this function vectorises.
-  std::uint64_t level[V + 2];      // level[d]: velocity >= d after the rule in hand
-  std::uint64_t clear = kAllOnes;  // cells c+1 .. c+d all empty
-#pragma GCC unroll 16
-  for (unsigned d = 1; d <= V; ++d) {
-    clear &= ~((cars >> d) | (carsNext << (64 - d)));
-    // accelerate (v + 1 >= d iff v >= d - 1, capped at V by d <= V), then keep to the gap
-    level[d] = atLeast(velocity, kPlanes, d - 1, cars) & clear;
-  }
-  level[V + 1] = 0;
-  // brake by one: velocity >= d afterwards iff >= d + 1 before, or >= d and not braking
-  level[0] = cars;
-#pragma GCC unroll 16
-  for (unsigned d = 1; d <= V; ++d) level[d] &= ~brakes | level[d + 1];
-#pragma GCC unroll 17
-  for (unsigned v = 0; v <= V; ++v) moving[v][j] = level[v] & ~level[v + 1];
-}
-
-template <unsigned V>
-std::uint64_t stepBlockFast(const BlockInput& in, const BlockOutput& out, std::uint64_t key, std::uint64_t threshold) {
-  static_assert(V >= 1 && V < 64);
-  constexpr unsigned kPlanes = velocityPlanes(V);
-  constexpr std::uint64_t H = 1;
-  const std::uint64_t n = out.words;
-  assert(n <= kBlockWords);
-  std::uint64_t moving[V + 1][kBlockWords + 1];
-  std::uint64_t brakes[kBlockWords + 1] = {};  // (zeroed: GCC cannot see fillBrakes writes them all)
-  fillBrakes(in, n + H, key, threshold, brakes);
-
-  // Pass 1; words j < H are behind the block: only their cars' moves into it matter here.
-  for (std::uint64_t j = 0; j < n + H; ++j) newVelocitiesFast<V>(in.occupancy, in.planes, j, brakes[j], moving);
-  // The distance of the cars starting in the block's words, from the block's temporaries (still in L1).
-  // A loop of its own: x86-64-v2 has no vector popcount, and a popcount in pass 1 keeps it scalar
-  // (30 % slower at vmax 5).
-  // In the ring's partial last word, the cells past the last are halo cells.
-  std::uint64_t distance = 0;
-  for (std::uint64_t j = H; j < n + H; ++j) {
-    const std::uint64_t counted = j + 1 == n + H ? out.lastMask : kAllOnes;
-    for (unsigned v = 1; v <= V; ++v) {
-      distance += v * static_cast<std::uint64_t>(std::popcount(moving[v][j] & counted));
-    }
-  }
-
-  // Pass 2: a car of velocity v lands v cells ahead, coming from this word or the one behind.
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const std::uint64_t j = i + H;
-    std::uint64_t cars = moving[0][j];
-    std::uint64_t velocity[kPlanes] = {};
-#pragma GCC unroll 16
-    for (unsigned v = 1; v <= V; ++v) {
-      const std::uint64_t landed = (moving[v][j] << v) | (moving[v][j - 1] >> (64 - v));
-      cars |= landed;
-#pragma GCC unroll 8
-      for (unsigned b = 0; b < kPlanes; ++b) {
-        if ((v >> b) & 1U) velocity[b] |= landed;
-      }
-    }
-    out.occupancy[i] = cars;
-#pragma GCC unroll 8
-    for (unsigned b = 0; b < kPlanes; ++b) out.planes[b][i] = velocity[b];
-  }
-  if (out.lastMask != kAllOnes) {
-    out.occupancy[n - 1] &= out.lastMask;
-    for (unsigned b = 0; b < kPlanes; ++b) out.planes[b][n - 1] &= out.lastMask;
-  }
-  return distance;
 }
 
 // Any vmax (1 .. 255, H = ceil(vmax / 64)): a loop over the cars, found by bit scans, each taking the
@@ -236,19 +87,10 @@ std::uint64_t stepBlockCars(const BlockInput& in, const BlockOutput& out, std::u
 
 enum class Path { Fast, Generic };
 
-// The specialised kernels, vmax 1 .. kFastVmax, indexed by vmax - 1.
-constexpr unsigned kFastVmax = 16;
-using BlockKernel = std::uint64_t (*)(const BlockInput&, const BlockOutput&, std::uint64_t, std::uint64_t);
-template <std::size_t... I>
-constexpr std::array<BlockKernel, sizeof...(I)> fastKernels(std::index_sequence<I...>) {
-  return {&stepBlockFast<static_cast<unsigned>(I) + 1>...};
-}
-constexpr auto kFastKernels = fastKernels(std::make_index_sequence<kFastVmax>{});
-
-std::uint64_t stepBlock(const BlockInput& in, const BlockOutput& out, std::uint64_t key, const Model& model,
-                        Path path) {
+std::uint64_t stepBlock(const BlockInput& in, const BlockOutput& out, std::uint64_t key, const Model& model, Path path,
+                        Isa isa) {
   if (path == Path::Fast && model.vmax <= kFastVmax) {
-    return kFastKernels[model.vmax - 1](in, out, key, model.brakeThreshold);
+    return block::fastKernels(isa)[model.vmax - 1](in, out, key, model.brakeThreshold);
   }
   return stepBlockCars(in, out, key, model.brakeThreshold, model.vmax);
 }
@@ -291,7 +133,7 @@ class Extended {
 };
 
 std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
-                              ConstLayers leftHalo, ConstLayers rightHalo, Layers next, Path path) {
+                              ConstLayers leftHalo, ConstLayers rightHalo, Layers next, Path path, Isa isa) {
   assert(model.vmax >= 1 && model.vmax <= kMaxVmax);
   const std::uint64_t words = segment.words;
   if (words == 0) return 0;
@@ -328,6 +170,7 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
     }
   }
 
+  const Isa resolved = resolve(isa);
   const std::uint64_t block = path == Path::Fast && model.vmax <= kFastVmax ? kBlockWords : 64;
   std::vector<std::uint64_t> staging;
   std::uint64_t distance = 0;
@@ -360,7 +203,7 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
         in.presetCount = H;
       }
     }
-    distance += stepBlock(in, out, key, model, path);
+    distance += stepBlock(in, out, key, model, path, resolved);
   }
   return distance;
 }
@@ -370,14 +213,14 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
 std::uint64_t Placement::endCell() const { return std::min((firstWord + words) * 64, roadCells); }
 
 std::uint64_t stepSegment(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
-                          ConstLayers leftHalo, ConstLayers rightHalo, Layers next) {
-  return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Fast);
+                          ConstLayers leftHalo, ConstLayers rightHalo, Layers next, Isa isa) {
+  return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Fast, isa);
 }
 
 namespace detail {
 std::uint64_t stepSegmentGeneric(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
                                  ConstLayers leftHalo, ConstLayers rightHalo, Layers next) {
-  return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Generic);
+  return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Generic, Isa::Scalar);
 }
 }  // namespace detail
 
@@ -457,10 +300,11 @@ Halos ringHalos(ConstLayers ring, const Placement& segment, unsigned vmax) {
   return halos;
 }
 
-std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old, Layers next) {
+std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old, Layers next,
+                       Isa isa) {
   const Placement segment{roadCells, 0, packed::wordsFor(roadCells)};
   const Halos halos = ringHalos(old, segment, model.vmax);
-  return stepSegment(model, step, segment, old, halos.left.view(), halos.right.view(), next);
+  return stepSegment(model, step, segment, old, halos.left.view(), halos.right.view(), next, isa);
 }
 
 State fromCells(std::span<const Cell> cells, unsigned vmax) {

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
-#include <cstdlib>
 #include <cstring>
-#include <string>
 #include <vector>
 
 #include "convoy/core/packed_road.hpp"
@@ -146,64 +144,7 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) std::uint64_t stepWordsAvx512
 #pragma GCC diagnostic pop
 #endif
 
-Isa fromEnvironment() {
-  const char* value = std::getenv("CONVOY_KERNEL");
-  if (value == nullptr) return Isa::Best;
-  const std::string name(value);
-  for (const Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
-    if (name == nameOf(isa) && available(isa)) return isa;
-  }
-  return Isa::Best;
-}
-
-Isa widestAvailable() {
-  const Isa chosen = fromEnvironment();
-  if (chosen != Isa::Best) return chosen;
-  if (available(Isa::Avx512)) return Isa::Avx512;
-  if (available(Isa::Avx2)) return Isa::Avx2;
-  return Isa::Scalar;
-}
-
 }  // namespace
-
-bool available(Isa isa) {
-  switch (isa) {
-    case Isa::Best:
-    case Isa::Scalar:
-      return true;
-#ifdef CONVOY_X86_VARIANTS
-    case Isa::Avx2:
-      return __builtin_cpu_supports("avx2");
-    case Isa::Avx512:
-      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
-#else
-    case Isa::Avx2:
-    case Isa::Avx512:
-      return false;
-#endif
-  }
-  return false;
-}
-
-Isa resolve(Isa isa) {
-  if (isa != Isa::Best) return isa;
-  static const Isa best = widestAvailable();
-  return best;
-}
-
-std::string_view nameOf(Isa isa) {
-  switch (isa) {
-    case Isa::Best:
-      return "best";
-    case Isa::Scalar:
-      return "scalar";
-    case Isa::Avx2:
-      return "avx2";
-    case Isa::Avx512:
-      return "avx512";
-  }
-  return "?";
-}
 
 namespace detail {
 

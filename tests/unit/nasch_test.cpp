@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "convoy/core/random.hpp"
 #include "convoy/model/braking.hpp"
+#include "convoy/model/isa.hpp"
 #include "convoy/model/nasch.hpp"
 #include "convoy/model/nasch_reference.hpp"
 #include "convoy/model/reference_kernel.hpp"
@@ -107,6 +109,25 @@ nasch::Model modelOf(unsigned vmax, double p, std::uint64_t seed) { return {vmax
 
 enum class Kernel { Fast, Generic };
 
+// The instruction-set variants of the fast kernels that this CPU can run (scalar always). A CPU
+// without AVX2 or AVX-512 tests fewer: the test says so, so that a green run is not mistaken for
+// one that covered them.
+std::vector<convoy::Isa> variantsHere() {
+  std::vector<convoy::Isa> variants;
+  for (const convoy::Isa isa : {convoy::Isa::Scalar, convoy::Isa::Avx2, convoy::Isa::Avx512}) {
+    if (convoy::available(isa)) {
+      variants.push_back(isa);
+    } else {
+      static bool told[4] = {};
+      if (!told[static_cast<int>(isa)])
+        std::printf("note: this CPU cannot run the %s kernels; they are not tested here\n",
+                    std::string(convoy::nameOf(isa)).c_str());
+      told[static_cast<int>(isa)] = true;
+    }
+  }
+  return variants;
+}
+
 struct Stepped {
   nasch::State road;
   std::uint64_t distance;
@@ -114,13 +135,13 @@ struct Stepped {
 
 // One fast step of a whole ring; `next` starts as all ones so an unwritten word or dirty padding shows.
 Stepped stepRing(const nasch::Model& model, std::uint64_t step, const nasch::State& old, std::uint64_t cells,
-                 Kernel kernel = Kernel::Fast) {
+                 Kernel kernel = Kernel::Fast, convoy::Isa isa = convoy::Isa::Best) {
   nasch::State next;
   next.occupancy.assign(old.occupancy.size(), ~std::uint64_t{0});
   next.velocity.assign(old.velocity.size(), ~std::uint64_t{0});
   std::uint64_t distance = 0;
   if (kernel == Kernel::Fast) {
-    distance = nasch::stepRing(model, step, cells, old.view(), next.view());
+    distance = nasch::stepRing(model, step, cells, old.view(), next.view(), isa);
   } else {
     const nasch::Placement segment{cells, 0, old.occupancy.size()};
     const nasch::Halos halos = nasch::ringHalos(old.view(), segment, model.vmax);
@@ -131,7 +152,8 @@ Stepped stepRing(const nasch::Model& model, std::uint64_t step, const nasch::Sta
 }
 
 // Runs both kernels side by side and compares state, distance, car count and padding every step.
-void expectMatchesReference(const Cells& start, unsigned vmax, double p, std::uint64_t seed, int steps, Kernel kernel) {
+void expectMatchesReference(const Cells& start, unsigned vmax, double p, std::uint64_t seed, int steps, Kernel kernel,
+                            convoy::Isa isa = convoy::Isa::Best) {
   const std::uint64_t cells = start.size();
   const nasch::Model model = modelOf(vmax, p, seed);
   const auto parameters = referenceParameters(vmax, p, seed);
@@ -142,7 +164,7 @@ void expectMatchesReference(const Cells& start, unsigned vmax, double p, std::ui
     Cells expected;
     const std::uint64_t expectedDistance =
         convoy::reference::stepNaschRing(parameters, static_cast<std::uint64_t>(step), road, expected);
-    Stepped actual = stepRing(model, static_cast<std::uint64_t>(step), packed, cells, kernel);
+    Stepped actual = stepRing(model, static_cast<std::uint64_t>(step), packed, cells, kernel, isa);
     const Cells actualCells = unpack(actual.road, cells, vmax);
     ASSERT_EQ(firstDifference(actualCells, expected), -1) << "step " << step;
     ASSERT_EQ(actual.distance, expectedDistance) << "step " << step;
@@ -293,8 +315,11 @@ TEST(Nasch, FastMatchesReference) {
                        std::to_string(p) + ", density " + std::to_string(density));
           const Cells start = randomCells(cells, density, vmax, rng);
           const std::uint64_t seed = rng();
-          expectMatchesReference(start, vmax, p, seed, steps, Kernel::Fast);
-          if (HasFatalFailure()) return;
+          for (const convoy::Isa isa : variantsHere()) {  // each instruction-set variant of the fast kernels
+            SCOPED_TRACE("kernel variant " + std::string(convoy::nameOf(isa)));
+            expectMatchesReference(start, vmax, p, seed, steps, Kernel::Fast, isa);
+            if (HasFatalFailure()) return;
+          }
           if (vmax <= 16 && cells <= 4099) {  // the run-time-vmax path (vmax > 16) for small vmax too
             expectMatchesReference(start, vmax, p, seed, steps, Kernel::Generic);
             if (HasFatalFailure()) return;
@@ -311,8 +336,13 @@ TEST(Nasch, LongRunsMatchReference) {
   for (const unsigned vmax : {1U, 5U, 7U, 8U}) {
     for (const double p : {0.25, 0.7}) {
       SCOPED_TRACE("vmax " + std::to_string(vmax) + ", p " + std::to_string(p));
-      expectMatchesReference(randomCells(1000, 0.2, vmax, rng), vmax, p, rng(), 400, Kernel::Fast);
-      if (HasFatalFailure()) return;
+      const Cells start = randomCells(1000, 0.2, vmax, rng);
+      const std::uint64_t seed = rng();
+      for (const convoy::Isa isa : variantsHere()) {
+        SCOPED_TRACE("kernel variant " + std::string(convoy::nameOf(isa)));
+        expectMatchesReference(start, vmax, p, seed, 400, Kernel::Fast, isa);
+        if (HasFatalFailure()) return;
+      }
     }
   }
 }

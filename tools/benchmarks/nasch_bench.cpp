@@ -1,9 +1,11 @@
 // Side-by-side Nagel-Schreckenberg benchmark, one core, one process, one run: a plain byte-per-cell C
 // loop (its own random numbers), convoy's reference kernel (one cell per element, a loop over cars)
-// and its bit-sliced kernel on the same roads, with the ratios to the plain C loop (and to a pure-
-// Python loop whose rate --python-rate passes in: tools/bench-nasch measures it first). Then where the
-// bit-sliced step's time goes: its random words alone, and the step without random words (p_brake 0).
-// Checks that the reference and bit-sliced kernels give the same first step.
+// and its bit-sliced kernel in every instruction-set variant this CPU has (scalar, avx2, avx512), on
+// the same roads, with the ratios to the plain C loop (and to a pure-Python loop whose rate
+// --python-rate passes in: tools/bench-nasch measures it first). Then where the bit-sliced step (of
+// the variant CONVOY_KERNEL or the CPU picks) spends its time: the step without random words
+// (p_brake 0), hence the random words' share; and the scalar random words alone. Checks that the
+// reference kernel and every variant give the same first step.
 //   convoy-bench-nasch [--density D] [--vmax V] [--p P] [--cells N]... [--python-rate CELLS_PER_S]
 #include <chrono>
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include "convoy/core/packed_road.hpp"
 #include "convoy/model/braking.hpp"
 #include "convoy/model/initial_road.hpp"
+#include "convoy/model/isa.hpp"
 #include "convoy/model/nasch.hpp"
 #include "convoy/model/nasch_reference.hpp"
 #include "plain_nasch.hpp"
@@ -67,12 +70,13 @@ Rate randomWordsAlone(const std::vector<std::uint64_t>& occupancy, std::uint64_t
   });
 }
 
-Rate bitSliced(const convoy::nasch::Model& model, const std::vector<std::uint64_t>& occupancy, std::uint64_t cells) {
+Rate bitSliced(const convoy::nasch::Model& model, const std::vector<std::uint64_t>& occupancy, std::uint64_t cells,
+               convoy::Isa isa) {
   convoy::nasch::State road(occupancy.size(), convoy::nasch::velocityPlanes(model.vmax));
   road.occupancy = occupancy;
   convoy::nasch::State after = road;
   return measure(cells, [&](std::uint64_t step) {
-    const std::uint64_t distance = convoy::nasch::stepRing(model, step, cells, road.view(), after.view());
+    const std::uint64_t distance = convoy::nasch::stepRing(model, step, cells, road.view(), after.view(), isa);
     std::swap(road, after);
     return distance;
   });
@@ -140,15 +144,29 @@ int main(int argc, char** argv) {
     old = {};
     next = {};
 
-    const Rate fast = bitSliced(model, occupancy, cells);
-    if (reference.firstDistance != fast.firstDistance) {
-      std::fprintf(stderr, "the kernels disagree on %llu cells: distance %llu vs %llu\n",
-                   static_cast<unsigned long long>(cells), static_cast<unsigned long long>(reference.firstDistance),
-                   static_cast<unsigned long long>(fast.firstDistance));
-      return 1;
+    struct VariantRate {
+      convoy::Isa isa;
+      Rate rate;
+    };
+    std::vector<VariantRate> variants;  // every variant this CPU has, the widest last
+    for (const convoy::Isa isa : {convoy::Isa::Scalar, convoy::Isa::Avx2, convoy::Isa::Avx512}) {
+      if (!convoy::available(isa)) continue;
+      variants.push_back({isa, bitSliced(model, occupancy, cells, isa)});
+      if (reference.firstDistance != variants.back().rate.firstDistance) {
+        std::fprintf(stderr, "the kernels disagree on %llu cells: distance %llu (reference) vs %llu (%s)\n",
+                     static_cast<unsigned long long>(cells), static_cast<unsigned long long>(reference.firstDistance),
+                     static_cast<unsigned long long>(variants.back().rate.firstDistance),
+                     std::string(convoy::nameOf(isa)).c_str());
+        return 1;
+      }
+    }
+    const convoy::Isa best = convoy::resolve(convoy::Isa::Best);
+    Rate fast;
+    for (const VariantRate& v : variants) {
+      if (v.isa == best) fast = v.rate;
     }
     const Rate words = randomWordsAlone(occupancy, cells, threshold);
-    const Rate noBraking = bitSliced({vmax, 0, kSeed}, occupancy, cells);
+    const Rate noBraking = bitSliced({vmax, 0, kSeed}, occupancy, cells, best);
 
     std::printf("\nroad of %llu cells (%.0f MB of bit-sliced state)\n", static_cast<unsigned long long>(cells),
                 static_cast<double>(occupancy.size() * 8 * (1 + convoy::nasch::velocityPlanes(vmax))) / 1e6);
@@ -157,13 +175,17 @@ int main(int argc, char** argv) {
       printRow("pure-Python loop (measured apart, fewer cells)", pythonRate, plain.cellsPerSecond, pythonRate);
     printRow("plain C, byte per cell", plain.cellsPerSecond, plain.cellsPerSecond, pythonRate);
     printRow("convoy reference kernel", reference.cellsPerSecond, plain.cellsPerSecond, pythonRate);
-    printRow("convoy bit-sliced kernel", fast.cellsPerSecond, plain.cellsPerSecond, pythonRate);
-    std::printf("  where the bit-sliced step's time goes (%d random words per 64 cells):\n",
-                convoy::braking::randomWords(threshold));
-    std::printf("    random words alone (braking::wordMask)       %12.3g cells/s: %4.0f%% of a step's time\n",
-                words.cellsPerSecond, 100.0 * fast.cellsPerSecond / words.cellsPerSecond);
+    for (const VariantRate& v : variants) {
+      const std::string name = "convoy bit-sliced kernel, " + std::string(convoy::nameOf(v.isa));
+      printRow(name.c_str(), v.rate.cellsPerSecond, plain.cellsPerSecond, pythonRate);
+    }
+    std::printf("  where the %s bit-sliced step's time goes (%d random words per 64 cells):\n",
+                std::string(convoy::nameOf(best)).c_str(), convoy::braking::randomWords(threshold));
     std::printf("    the step without random words (p_brake 0)    %12.3g cells/s: %4.0f%% of a step's time\n",
                 noBraking.cellsPerSecond, 100.0 * fast.cellsPerSecond / noBraking.cellsPerSecond);
+    std::printf("    so the random words take                                        %4.0f%% of it\n",
+                100.0 * (1.0 - fast.cellsPerSecond / noBraking.cellsPerSecond));
+    std::printf("    (random words alone, scalar braking::wordMask: %.3g cells/s)\n", words.cellsPerSecond);
     std::fflush(stdout);
   }
   return 0;

@@ -13,6 +13,8 @@
 #include <span>
 #include <vector>
 
+#include "convoy/model/isa.hpp"
+
 namespace convoy::nasch {
 
 inline constexpr unsigned kMaxVmax = 255;
@@ -80,8 +82,10 @@ struct Halos {
 // One step (step >= 1, the step being computed) of a segment. `old` and `next` hold segment.words
 // words (padding zero) and must not overlap. Returns the distance: the sum, over the cars that start
 // the step in the segment, of the cells they move (so the segments' distances add up to the ring's).
+// `isa` picks the variant of the bit-sliced kernel (vmax <= 16; convoy/model/isa.hpp): each gives the
+// same result.
 std::uint64_t stepSegment(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
-                          ConstLayers leftHalo, ConstLayers rightHalo, Layers next);
+                          ConstLayers leftHalo, ConstLayers rightHalo, Layers next, Isa isa = Isa::Best);
 
 // The halos of `segment` cut from a whole ring held in this process (`ring`: all wordsFor(roadCells)
 // words). Works for any ring, even one shorter than a halo (cells repeat modulo roadCells).
@@ -98,7 +102,8 @@ State edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge ed
 void edgeCellsInto(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge, Layers halo);
 
 // One step of a whole ring held in one process (one segment; the single-rank case).
-std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old, Layers next);
+std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old, Layers next,
+                       Isa isa = Isa::Best);
 
 // Byte-per-cell form for tests, snapshots and init: kEmpty or the car's velocity. Two bytes, since
 // velocities go up to 255.

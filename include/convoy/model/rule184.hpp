@@ -8,16 +8,15 @@
 #include <span>
 #include <string_view>
 
+#include "convoy/model/isa.hpp"
+
 namespace convoy::rule184 {
 
-// The instruction sets the word kernel is written for. `Best` picks, at run time, the widest one this
-// CPU has (or the one named by the environment variable CONVOY_KERNEL: scalar, avx2, avx512); the
-// others let tests and benchmarks run each variant directly, whatever the build's -march.
-enum class Isa { Best, Scalar, Avx2, Avx512 };
-
-bool available(Isa isa);
-Isa resolve(Isa isa);  // Best -> the variant it stands for; others unchanged
-std::string_view nameOf(Isa isa);
+// The kernel variants (convoy/model/isa.hpp): scalar, AVX2, AVX-512, chosen at run time.
+using convoy::available;
+using convoy::Isa;
+using convoy::nameOf;
+using convoy::resolve;
 
 // One step of a segment of `cells` cells packed in `old` (padding zero) whose outside neighbours are
 // `leftHalo` (the cell before the first) and `rightHalo` (the cell after the last). Writes the new
