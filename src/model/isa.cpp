@@ -3,10 +3,6 @@
 #include <cstdlib>
 #include <string>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define CONVOY_X86_VARIANTS 1
-#endif
-
 namespace convoy {
 namespace {
 

@@ -1,11 +1,9 @@
 #include "convoy/model/nasch.hpp"
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cassert>
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include "convoy/core/packed_road.hpp"
@@ -87,12 +85,10 @@ std::uint64_t stepBlockCars(const BlockInput& in, const BlockOutput& out, std::u
 
 enum class Path { Fast, Generic };
 
-std::uint64_t stepBlock(const BlockInput& in, const BlockOutput& out, std::uint64_t key, const Model& model, Path path,
-                        Isa isa) {
-  if (path == Path::Fast && model.vmax <= kFastVmax) {
-    return block::fastKernels(isa)[model.vmax - 1](in, out, key, model.brakeThreshold);
-  }
-  return stepBlockCars(in, out, key, model.brakeThreshold, model.vmax);
+// The bit-sliced kernel of the variant for this vmax, or none (the loop over cars).
+block::Kernel fastKernelFor(const Model& model, Path path, Isa isa) {
+  if (path != Path::Fast || model.vmax > kFastVmax) return nullptr;
+  return block::fastKernels(isa)[model.vmax - 1];
 }
 
 // The segment with its halos as one sequence of words: word s (from -H) of layer l (0: occupancy,
@@ -170,8 +166,8 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
     }
   }
 
-  const Isa resolved = resolve(isa);
-  const std::uint64_t block = path == Path::Fast && model.vmax <= kFastVmax ? kBlockWords : 64;
+  const block::Kernel fast = fastKernelFor(model, path, isa);
+  const std::uint64_t block = fast != nullptr ? kBlockWords : 64;
   std::vector<std::uint64_t> staging;
   std::uint64_t distance = 0;
   for (std::uint64_t s0 = 0; s0 < words; s0 += block) {
@@ -203,7 +199,8 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
         in.presetCount = H;
       }
     }
-    distance += stepBlock(in, out, key, model, path, resolved);
+    distance += fast != nullptr ? fast(in, out, key, model.brakeThreshold)
+                                : stepBlockCars(in, out, key, model.brakeThreshold, model.vmax);
   }
   return distance;
 }

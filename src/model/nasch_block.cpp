@@ -14,10 +14,6 @@
 #include "convoy/model/braking.hpp"
 #include "convoy/model/nasch.hpp"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define CONVOY_X86_VARIANTS 1
-#endif
-
 namespace convoy::nasch::block {
 namespace {
 

@@ -8,8 +8,7 @@
 
 #include "convoy/core/packed_road.hpp"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define CONVOY_X86_VARIANTS 1
+#ifdef CONVOY_X86_VARIANTS
 #include <immintrin.h>
 #endif
 

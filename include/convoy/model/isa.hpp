@@ -5,6 +5,11 @@
 
 #include <string_view>
 
+// Defined where the vector variants are compiled (x86-64, GCC or Clang): the one place that decides.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CONVOY_X86_VARIANTS 1
+#endif
+
 namespace convoy {
 
 enum class Isa { Best, Scalar, Avx2, Avx512 };
