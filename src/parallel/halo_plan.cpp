@@ -14,10 +14,16 @@ std::uint64_t rule184HaloCells(std::uint64_t haloWords, std::uint64_t fewestCell
 }
 
 NaschHaloPlan planNaschHalos(unsigned vmax, std::uint64_t roadCells, std::uint64_t fewestCells, bool oneOwner) {
-  if (oneOwner || roadCells % packed::kCellsPerWord != 0) return {};
-  const std::uint64_t wanted = std::min<std::uint64_t>(std::max(kNaschDeepWords, 2 * nasch::haloWords(vmax)), vmax);
+  if (oneOwner) return {};
+  // The cells the ring's partial last word lacks (0 on a road of whole words): the extension that
+  // holds that word is short by as many, so such a road takes one word more.
+  const std::uint64_t missing = (packed::kCellsPerWord - roadCells % packed::kCellsPerWord) % packed::kCellsPerWord;
+  const std::uint64_t wanted =
+      std::min<std::uint64_t>(std::max(kNaschDeepWords, 2 * nasch::haloWords(vmax)), vmax) + (missing > 0 ? 1 : 0);
   const std::uint64_t depth = std::min(wanted, fewestCells / packed::kCellsPerWord);
-  const std::uint64_t steps = std::min(kNaschMostStepsPerExchange, packed::kCellsPerWord * depth / vmax);
+  if (depth == 0) return {};
+  const std::uint64_t shortestExtension = packed::kCellsPerWord * depth - missing;
+  const std::uint64_t steps = std::min(kNaschMostStepsPerExchange, shortestExtension / vmax);
   if (steps < 2) return {};
   return {depth, steps};
 }

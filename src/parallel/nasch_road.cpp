@@ -65,17 +65,19 @@ NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const
   // rank's cells, which depend on the cells up to vmax past them in the state after t - 1 steps: exact
   // when 64 D >= t vmax. So k = floor(64 D / vmax) (capped at 64) steps keep both the own cells and
   // every step's distance exact; detectors look at own cells only. The kernel's own H-word halos of
-  // the own segment are cut from the extensions (D >= H whenever k >= 2, as 64 D >= 2 vmax), and the
-  // outer halos of the extensions are empty (their wrong cells are what the bound above allows for).
-  // It applies when every rank decides alike that it can (planNaschHalos): more than one rank owns
-  // cells; the road is whole words (N % 64 == 0), so that the extensions are whole global words (the
-  // braking numbers are keyed by them) and the ring's end falls between words; every owning rank owns
-  // at least D words (an extension comes from one neighbour); and k >= 2. Otherwise: one exchange of
-  // H words per step.
+  // the own segment are cut from the extensions by cell (edgeCellsInto, so the ring's end may fall
+  // inside one; an extension has at least 2 vmax cells whenever k >= 2), and the outer halos of the
+  // extensions are empty (their wrong cells are what the bound above allows for). The extensions are
+  // a neighbour's global words (the braking numbers are keyed by them). On a road that ends mid-word,
+  // the extension left of rank 0 holds the partial last word, so it has only 64 D - m cells (m the
+  // cells that word lacks), is stepped like the segment that owns that word, and bounds k by
+  // k vmax <= 64 D - m. It applies when every rank decides alike that it can
+  // (planNaschHalos): more than one rank owns cells; every owning rank owns at least D whole words (an
+  // extension comes from one neighbour); and k >= 2. Otherwise: one exchange of H words per step.
   plan_ = planNaschHalos(model_.vmax, decomposition.cells(), decomposition.fewestCells(), oneOwner);
   const std::uint64_t deepWords = plan_.deepWords;
   if (deepWords > 0 && !range_.empty()) {
-    const std::uint64_t roadWords = decomposition.cells() / packed::kCellsPerWord;
+    const std::uint64_t roadWords = packed::wordsFor(decomposition.cells());
     const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
     leftPlacement_ = {decomposition.cells(), (placement_.firstWord + roadWords - deepWords) % roadWords, deepWords};
     rightPlacement_ = {decomposition.cells(), (placement_.firstWord + placement_.words) % roadWords, deepWords};
@@ -132,13 +134,15 @@ void NaschRoad::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::s
   copyWords(asLayers(std::as_const(fromLeft_), depth), 0, left_.view());
   copyWords(asLayers(std::as_const(fromRight_), depth), 0, right_.view());
 
-  const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
+  const auto cellsOf = [](const nasch::Placement& piece) { return piece.endCell() - piece.firstCell(); };
+  const std::uint64_t cells = range_.cells();
+  const unsigned vmax = model_.vmax;
   for (std::uint64_t j = 0; j < steps; ++j) {
     const std::uint64_t step = firstStep + j;
-    copyWords(left_.view(), depth - haloWords, ownLeftHalo_.view());
-    copyWords(right_.view(), 0, ownRightHalo_.view());
-    copyWords(current_.view(), 0, leftInnerHalo_.view());
-    copyWords(current_.view(), words - haloWords, rightInnerHalo_.view());
+    nasch::edgeCellsInto(left_.view(), cellsOf(leftPlacement_), vmax, nasch::Edge::Last, ownLeftHalo_.view());
+    nasch::edgeCellsInto(right_.view(), cellsOf(rightPlacement_), vmax, nasch::Edge::First, ownRightHalo_.view());
+    nasch::edgeCellsInto(current_.view(), cells, vmax, nasch::Edge::First, leftInnerHalo_.view());
+    nasch::edgeCellsInto(current_.view(), cells, vmax, nasch::Edge::Last, rightInnerHalo_.view());
     distances[j] = nasch::stepSegment(model_, step, placement_, current_.view(), ownLeftHalo_.view(),
                                       ownRightHalo_.view(), next_.view());
     nasch::stepSegment(model_, step, leftPlacement_, left_.view(), emptyHalo_.view(), leftInnerHalo_.view(),

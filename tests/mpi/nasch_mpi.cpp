@@ -2,9 +2,10 @@
 // equal the plain reference kernel (nasch_reference.hpp) run over the whole ring on every rank, after
 // every step (occupancy and velocity of every cell a rank owns), in its per-step distances, its
 // detector counts (counted here by following the reference's cars, not by the code under test) and its
-// digest. Also: deep halos (several steps per exchange) on roads of whole words, and the fallback to
-// one exchange per step elsewhere. Also: vmax 1 without braking is rule 184 exactly; roads some rank cannot hold a vmax
-// halo for are refused by every rank alike; halos of 2 and 3 words (vmax 70 and 130).
+// digest. Also: deep halos (several steps per exchange) on roads of any length, and the fallback to
+// one exchange per step where ranks are too small for them. Also: vmax 1 without braking is rule 184
+// exactly; roads some rank cannot hold a vmax halo for are refused by every rank alike; halos of 2
+// and 3 words (vmax 70 and 130).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -677,17 +678,20 @@ TEST(MPI, NaschDeepHalosMatchReferenceKernelOnAnyRankCount) {
   }
 }
 
-// 6. Deep halos (docs/model.md "NaSch halos"): roads of whole words run k > 1 steps per exchange of D
-// words, with the same results as the reference; roads that end mid-word, or ranks too small for
-// the extensions, fall back to one exchange per step. Sampled every 7 steps (a sampler ends an
-// advance) and with rows every 5 steps, so advances of every length up to k happen.
+// 6. Deep halos (docs/model.md "NaSch halos"): roads of any length run k > 1 steps per exchange of D
+// words, with the same results as the reference; ranks too small for the extensions fall back to one
+// exchange per step. Sampled every 7 steps (a sampler ends an advance) and with rows every 5 steps,
+// so advances of every length up to k happen. The rule as docs/model.md states it: on a road ending
+// mid-word one word more, and the extension holding the partial last word lacks what that word lacks.
 bool deepHalosExpected(const Comm& comm, std::uint64_t cells, unsigned vmax) {
   const Decomposition decomposition(cells, comm.size());
-  if (cells % 64 != 0 || decomposition.activeRanks() < 2) return false;
+  if (decomposition.activeRanks() < 2) return false;
+  const std::uint64_t lacking = cells % 64 == 0 ? 0 : 64 - cells % 64;
   const std::uint64_t haloWords = (vmax + 63) / 64;
-  const std::uint64_t depth =
-      std::min<std::uint64_t>({std::max<std::uint64_t>(4, 2 * haloWords), vmax, decomposition.fewestCells() / 64});
-  return 64 * depth / vmax >= 2;
+  const std::uint64_t depth = std::min<std::uint64_t>(
+      std::min<std::uint64_t>(std::max<std::uint64_t>(4, 2 * haloWords), vmax) + (lacking > 0 ? 1 : 0),
+      decomposition.fewestCells() / 64);
+  return depth > 0 && (64 * depth - lacking) / vmax >= 2;
 }
 
 void expectDeepRun(const Comm& comm, const NaschCase& run) {
@@ -713,12 +717,13 @@ void expectDeepRun(const Comm& comm, const NaschCase& run) {
   EXPECT_EQ(comm.max(facts.stepsPerExchange), facts.stepsPerExchange);
 }
 
-TEST(MPI, NaschDeepHalosOnWholeWordRoadsMatchReferenceKernel) {
+// Whole words, a last word of 1 cell, and one of 35 cells.
+TEST(MPI, NaschDeepHalosOnRoadsOfAnyLengthMatchReferenceKernel) {
   mpitest::silenceLogs();
   const Comm comm = Comm::world();
   const std::vector<double> densities{0.03, 0.15, 0.3, 0.5};
   std::size_t k = 0;
-  for (const std::uint64_t cells : {6400ULL, 64'000ULL}) {
+  for (const std::uint64_t cells : {6400ULL, 6401ULL, 64'000ULL, 64'035ULL}) {
     for (const unsigned vmax : {1U, 2U, 5U, 7U, 20U, 64U, 70U}) {
       for (const double pBrake : {0.0, 0.25, 0.7}) {
         NaschCase run;
@@ -737,12 +742,12 @@ TEST(MPI, NaschDeepHalosOnWholeWordRoadsMatchReferenceKernel) {
   }
 }
 
-TEST(MPI, NaschDeepHalosOnALongWholeWordRoadMatchReferenceKernel) {
+TEST(MPI, NaschDeepHalosOnLongRoadsMatchReferenceKernel) {
   mpitest::silenceLogs();
   const Comm comm = Comm::world();
   for (const unsigned vmax : {5U, 20U, 70U}) {
     NaschCase run;
-    run.cells = 64 * 4099;
+    run.cells = vmax == 20 ? 64 * 4099 + 17 : 64 * 4099;
     run.vmax = vmax;
     run.pBrake = 0.25;
     run.density = vmax == 70 ? 0.01 : 0.2;
@@ -754,10 +759,11 @@ TEST(MPI, NaschDeepHalosOnALongWholeWordRoadMatchReferenceKernel) {
   }
 }
 
-// Where deep halos must not be used: roads ending mid-word (6401 cells, 4099 cells), and ranks too
-// small for an extension of 2 vmax cells (128 cells: 2 words at 2 ranks, 1 word at 3 and 4 ranks,
-// with vmax 64 and 40). Small whole-word roads where a rank's extensions overlap each other (128 and
-// 192 cells: a rank owns 1 or 2 words, D = 1) run deep and must still be exact.
+// Where deep halos must not be used: ranks too small for an extension of 2 vmax cells (128 cells: 2
+// words at 2 ranks, 1 word at 3 and 4 ranks, with vmax 64 and 40; 190 cells: a rank owns the partial
+// last word of 62 cells and no whole word). Small roads where a rank's extensions overlap each other
+// (128 and 192 cells: a rank owns 1 or 2 words, D = 1; 4099 cells with vmax 2 at 4 ranks) run deep
+// and must still be exact.
 TEST(MPI, NaschDeepHalosFallBackWhereTheyDoNotApply) {
   mpitest::silenceLogs();
   const Comm comm = Comm::world();
@@ -765,7 +771,7 @@ TEST(MPI, NaschDeepHalosFallBackWhereTheyDoNotApply) {
     std::uint64_t cells;
     unsigned vmax;
   };
-  for (const Setting setting : {Setting{6401, 5}, Setting{4099, 2}, Setting{128, 64}, Setting{128, 40}, Setting{192, 5},
+  for (const Setting setting : {Setting{190, 5}, Setting{4099, 2}, Setting{128, 64}, Setting{128, 40}, Setting{192, 5},
                                 Setting{128, 1}, Setting{256, 20}}) {
     NaschCase run;
     run.cells = setting.cells;
@@ -776,7 +782,7 @@ TEST(MPI, NaschDeepHalosFallBackWhereTheyDoNotApply) {
     run.timeseriesEvery = 3;
     run.sampleEvery = 11;
     run.detectors = detectorCells(setting.cells, setting.vmax);
-    if (setting.cells % 64 != 0 || setting.vmax >= 40) {
+    if (setting.cells == 190 || setting.vmax >= 40) {
       EXPECT_FALSE(deepHalosExpected(comm, setting.cells, setting.vmax)) << "test setting";
     }
     expectDeepRun(comm, run);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <string>
 
 namespace convoy {
 namespace {
@@ -34,26 +35,52 @@ TEST(NaschHalo, HandWorkedCases) {
   EXPECT_EQ(plan.stepsPerExchange, 2U);
 }
 
+// A road that ends mid-word: the extension holding the partial last word lacks m = 64 - N % 64 of its
+// cells, so the plan takes one word more and bounds k by the 64 D - m cells of that extension.
+TEST(NaschHalo, HandWorkedCasesOnRoadsThatEndMidWord) {
+  struct Case {
+    unsigned vmax;
+    std::uint64_t roadCells, fewestCells, deepWords, stepsPerExchange;
+  };
+  for (const Case c : {
+           Case{5, 640001, 6400, 5, 51},  // m = 63: D = 4 + 1, k = floor((320 - 63) / 5), as on whole words
+           Case{1, 4099, 1000, 2, 64},    // m = 61: D = 1 + 1, k = min(64, 128 - 61)
+           Case{20, 6432, 1600, 5, 14},   // m = 32: D = 4 + 1, k = floor((320 - 32) / 20)
+           Case{1, 4099, 64 + 3, 1, 3},   // ranks of one whole word cap D at 1: k = 64 - 61
+       }) {
+    const NaschHaloPlan plan = planNaschHalos(c.vmax, c.roadCells, c.fewestCells, false);
+    EXPECT_EQ(plan.deepWords, c.deepWords) << "vmax " << c.vmax << ", N " << c.roadCells;
+    EXPECT_EQ(plan.stepsPerExchange, c.stepsPerExchange) << "vmax " << c.vmax << ", N " << c.roadCells;
+  }
+}
+
 TEST(NaschHalo, FallsBackToOneExchangePerStep) {
   const auto shallow = [](const NaschHaloPlan& plan) { return plan.deepWords == 0 && plan.stepsPerExchange == 1; };
   EXPECT_TRUE(shallow(planNaschHalos(5, 640000, 640000, true)));  // one rank owns everything
-  EXPECT_TRUE(shallow(planNaschHalos(5, 640001, 6400, false)));   // not whole words
   EXPECT_TRUE(shallow(planNaschHalos(5, 640000, 63, false)));     // a rank owns less than a word
+  EXPECT_TRUE(shallow(planNaschHalos(2, 4099, 64 + 3, false)));   // D = 1 word, 64 - 61 cells: k = 1
   EXPECT_TRUE(shallow(planNaschHalos(40, 640000, 64, false)));    // D = 1 word, k = 1
 }
 
+// On roads of whole words and on roads ending mid-word (the shortest extension then lacks the
+// cells the partial last word lacks).
 TEST(NaschHalo, EveryPlanKeepsItsPromise) {
-  for (unsigned vmax = 1; vmax <= 300; ++vmax) {
-    for (std::uint64_t fewestWords : {0, 1, 2, 3, 5, 8, 100}) {
-      const NaschHaloPlan plan = planNaschHalos(vmax, kWord * 1000, kWord * fewestWords, false);
-      if (plan.deepWords == 0) {
-        EXPECT_EQ(plan.stepsPerExchange, 1U) << "vmax " << vmax;
-        continue;
+  for (const std::uint64_t roadCells : {kWord * 1000, kWord * 1000 + 1, kWord * 1000 + 32, kWord * 1000 + 63}) {
+    const std::uint64_t lacking = roadCells % kWord == 0 ? 0 : kWord - roadCells % kWord;
+    for (unsigned vmax = 1; vmax <= 300; ++vmax) {
+      for (std::uint64_t fewestWords : {0, 1, 2, 3, 5, 8, 100}) {
+        SCOPED_TRACE("N " + std::to_string(roadCells) + ", vmax " + std::to_string(vmax) + ", fewest words " +
+                     std::to_string(fewestWords));
+        const NaschHaloPlan plan = planNaschHalos(vmax, roadCells, kWord * fewestWords, false);
+        if (plan.deepWords == 0) {
+          EXPECT_EQ(plan.stepsPerExchange, 1U);
+          continue;
+        }
+        EXPECT_LE(plan.deepWords, fewestWords);  // one neighbour holds the halo
+        EXPECT_GE(plan.stepsPerExchange, 2U);
+        EXPECT_LE(plan.stepsPerExchange, kNaschMostStepsPerExchange);
+        EXPECT_LE(plan.stepsPerExchange * vmax, kWord * plan.deepWords - lacking);
       }
-      EXPECT_LE(plan.deepWords, fewestWords) << "vmax " << vmax;  // one neighbour holds the halo
-      EXPECT_GE(plan.stepsPerExchange, 2U) << "vmax " << vmax;
-      EXPECT_LE(plan.stepsPerExchange, kNaschMostStepsPerExchange) << "vmax " << vmax;
-      EXPECT_LE(plan.stepsPerExchange * vmax, kWord * plan.deepWords) << "vmax " << vmax;
     }
   }
 }

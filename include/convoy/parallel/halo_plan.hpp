@@ -25,9 +25,11 @@ struct NaschHaloPlan {
 inline constexpr std::uint64_t kNaschDeepWords = 4;
 inline constexpr std::uint64_t kNaschMostStepsPerExchange = 64;
 
-// `oneOwner`: one rank owns every cell (no halos at all). Deep halos need a road of whole 64-cell
-// words, every owning rank to own at least D words, and k = floor(64 D / vmax) >= 2, with
-// D = min(max(4, 2 H), vmax, fewest words a rank owns).
+// `oneOwner`: one rank owns every cell (no halos at all). Deep halos need every owning rank to own at
+// least D whole words and k = min(64, floor((64 D - m) / vmax)) >= 2, with
+// D = min(max(4, 2 H), vmax) + (m > 0 ? 1 : 0), capped at the fewest whole words a rank owns, where
+// m = (64 - N mod 64) mod 64 is what the ring's partial last word lacks: the extension holding that
+// word has 64 D - m cells.
 NaschHaloPlan planNaschHalos(unsigned vmax, std::uint64_t roadCells, std::uint64_t fewestCells, bool oneOwner);
 
 // NaSch halos come from the neighbouring ranks alone: every rank that owns cells must own at least

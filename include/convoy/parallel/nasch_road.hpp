@@ -4,7 +4,7 @@
 //
 // The halo exchange is the base's non-blocking one, waited for at once: the NaSch kernel steps a
 // segment whole (its bit-sliced passes run over every word with the halos in place), so there is no
-// interior to step while the messages travel. With deep halos (roads of whole words) one exchange
+// interior to step while the messages travel. With deep halos (roads of any length) one exchange
 // serves k steps (51 for vmax 5), so its latency is spread over them.
 #pragma once
 
