@@ -174,10 +174,34 @@ bool fromRandomRoad(const Config& config) { return config.init.from.empty(); }
 bool fromFile(const Config& config) { return !config.init.from.empty(); }
 bool datasetNamed(const Config& config) { return !config.init.dataset.empty(); }
 
+bool generatedNaschRoad(const Config& config) { return isNasch(config) && fromRandomRoad(config); }
+
 // A physics key (KeySpec::physics), shown and mattering only where `matters` holds.
 KeySpec physics(KeySpec spec, std::function<bool(const Config&)> matters = nullptr) {
   spec.physics = true;
   if (matters) spec.shown = spec.matters = std::move(matters);
+  return spec;
+}
+
+// A physics key added after checkpoints without it were written: hashed only where it matters and
+// differs from its default (what those checkpoints ran with).
+template <typename Value>
+KeySpec laterPhysics(KeySpec spec, std::function<bool(const Config&)> matters,
+                     std::function<const Value&(const Config&)> field, Value fallback) {
+  spec = physics(std::move(spec), matters);
+  spec.hashed = [=](const Config& config) { return matters(config) && field(config) != fallback; };
+  return spec;
+}
+
+// model.p_slow: NaSch physics, hashed only where it differs from p_brake (plain NaSch, as before it
+// existed); shown once resolved (a loaded config always has it).
+KeySpec slowToStart(KeySpec spec) {
+  spec = physics(std::move(spec), isNasch);
+  spec.shown = [](const Config& config) { return isNasch(config) && config.model.pSlow >= 0; };
+  spec.hashed = [](const Config& config) {
+    return isNasch(config) && slowToStartProbability(config.model) != config.model.pBrake;
+  };
+  spec.text = [](const Config& config) { return exact(slowToStartProbability(config.model)); };
   return spec;
 }
 
@@ -205,6 +229,8 @@ std::vector<KeySpec> makeKeySpecs() {
       physics(realKey(
                   "model.p_brake", 0, 1, [](Config & c) -> auto& { return c.model.pBrake; }),
               isNasch),
+      slowToStart(realKey(
+          "model.p_slow", 0, 1, [](Config & c) -> auto& { return c.model.pSlow; })),
       physics(realKey(
                   "init.density", 0, 1, [](Config & c) -> auto& { return c.init.density; }),
               fromRandomRoad),
@@ -216,6 +242,18 @@ std::vector<KeySpec> makeKeySpecs() {
                 datasetNamed),
       physics(unsignedKey(
           "init.seed", 0, maxSeed, [](Config & c) -> auto& { return c.init.seed; })),
+      laterPhysics<InitialLayout>(
+          choiceKey<InitialLayout>(
+              "init.layout",
+              {{"random", InitialLayout::Random}, {"uniform", InitialLayout::Uniform}, {"jam", InitialLayout::Jam}},
+              [](Config & c) -> auto& { return c.init.layout; }),
+          fromRandomRoad, [](const Config& c) -> const auto& { return c.init.layout; }, InitialLayout::Random),
+      laterPhysics<InitialVelocity>(
+          choiceKey<InitialVelocity>(
+              "init.velocity",
+              {{"zero", InitialVelocity::Zero}, {"vmax", InitialVelocity::Vmax}, {"random", InitialVelocity::Random}},
+              [](Config & c) -> auto& { return c.init.velocity; }),
+          generatedNaschRoad, [](const Config& c) -> const auto& { return c.init.velocity; }, InitialVelocity::Zero),
       unsignedKey(
           "run.steps", 0, kMaxCount, [](Config & c) -> auto& { return c.run.steps; }),
       realKey(

@@ -29,6 +29,9 @@ struct KeySpec {
   // in both (init.density only without init.from, model.vmax only for nasch).
   bool physics = false;
   std::function<bool(const Config&)> matters = [](const Config&) { return true; };
+  // Whether the physics hash (stored in checkpoints) includes the key, if not wherever it matters: a
+  // key added later is hashed only away from its default, so that older checkpoints keep their hash.
+  std::function<bool(const Config&)> hashed = nullptr;
 };
 
 const std::vector<KeySpec>& keySpecs();

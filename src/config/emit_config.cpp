@@ -24,6 +24,8 @@ std::vector<std::string> partsOf(const std::string& path) {
 
 std::string modelName(ModelType type) { return type == ModelType::Rule184 ? "rule184" : "nasch"; }
 
+double slowToStartProbability(const Config::Model& model) { return model.pSlow < 0 ? model.pBrake : model.pSlow; }
+
 std::string boundaryName(Boundary boundary) { return boundary == Boundary::Periodic ? "periodic" : "open"; }
 
 std::string toYaml(const Config& config) {
@@ -53,7 +55,7 @@ std::string toYaml(const Config& config) {
 std::uint64_t physicsHash(const Config& config) {
   Checksum hash;
   for (const config::KeySpec& spec : config::keySpecs()) {
-    if (!spec.physics || !spec.matters(config)) continue;
+    if (!spec.physics || !(spec.hashed ? spec.hashed(config) : spec.matters(config))) continue;
     hash.add(std::string_view(spec.path));
     hash.add(std::string_view(spec.text(config)));
   }

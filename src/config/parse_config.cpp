@@ -130,6 +130,7 @@ class ConfigReader {
 
   void checkWhole(const std::string& source) {
     source_ = source;
+    if (loaded_.config.model.pSlow < 0) loaded_.config.model.pSlow = loaded_.config.model.pBrake;  // plain NaSch
     const Config& c = loaded_.config;
     if (c.init.from.empty()) require("road.cells", source, "the road length in cells");
     require("run.steps", source, "how many steps to run");
@@ -140,6 +141,23 @@ class ConfigReader {
       problem("init.density",
               "init.density and init.from contradict each other: a road read from a file has "
               "its own density; remove one of them");
+    }
+    for (const char* key : {"init.layout", "init.velocity"}) {
+      if (!c.init.from.empty() && loaded_.setAt.count(key)) {
+        problem(key, std::string(key) +
+                         " and init.from contradict each other: a road read from a file has its own cars "
+                         "and velocities; remove one of them");
+      }
+    }
+    if (c.model.type == ModelType::Rule184 && loaded_.setAt.count("model.p_slow")) {
+      problem("model.p_slow",
+              "model.p_slow is for model.type nasch only (slow-to-start braking); remove it, or set model.type: "
+              "nasch");
+    }
+    if (c.model.type == ModelType::Rule184 && loaded_.setAt.count("init.velocity")) {
+      problem("init.velocity",
+              "init.velocity is for model.type nasch only: rule-184 cars have no velocity; remove it, or set "
+              "model.type: nasch");
     }
     if (!c.init.dataset.empty() && c.init.from.empty()) {
       problem("init.dataset", "init.dataset names a dataset in init.from, but init.from is not given");

@@ -1,6 +1,7 @@
 #include "convoy/model/nasch.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cassert>
 #include <cstdint>
@@ -20,16 +21,19 @@ using block::kAllOnes;
 using block::kBlockWords;
 using block::kFastVmax;
 
-inline std::uint64_t brakesOf(const BlockInput& in, std::uint64_t j, std::uint64_t key, std::uint64_t threshold) {
-  if (j < in.presetCount) return in.presetBrakes[j];
-  return braking::wordMask(key, in.firstGlobalWord + j, threshold, in.occupancy[j]);
+// The braking masks of word j against P and against P_slow (the same when P_slow = P).
+inline std::array<std::uint64_t, 2> brakesOf(const BlockInput& in, std::uint64_t j, const block::Braking& braking) {
+  if (j < in.presetCount) return {in.presetBrakes[j], in.presetSlowBrakes[j]};
+  const std::uint64_t mask = braking::wordMask(braking.key, in.firstGlobalWord + j, braking.threshold, in.occupancy[j]);
+  if (braking.slowThreshold == braking.threshold) return {mask, mask};
+  return {mask, braking::wordMask(braking.key, in.firstGlobalWord + j, braking.slowThreshold, in.occupancy[j])};
 }
 
 // Any vmax (1 .. 255, H = ceil(vmax / 64)): a loop over the cars, found by bit scans, each taking the
 // four rules in turn. The thermometer code of the fast kernels would cost vmax words per word; with
 // large vmax, cars are few per word. It is the path for vmax > kFastVmax, and the tests run it for
 // small vmax too, as a second implementation.
-std::uint64_t stepBlockCars(const BlockInput& in, const BlockOutput& out, std::uint64_t key, std::uint64_t threshold,
+std::uint64_t stepBlockCars(const BlockInput& in, const BlockOutput& out, const block::Braking& braking,
                             unsigned vmax) {
   const unsigned planeCount = velocityPlanes(vmax);
   const std::uint64_t H = haloWords(vmax);
@@ -50,15 +54,16 @@ std::uint64_t stepBlockCars(const BlockInput& in, const BlockOutput& out, std::u
     std::uint64_t cars = in.occupancy[j];
     if (j + 1 == n + H) cars &= out.lastMask;  // cells past the ring's last are halo cells
     if (cars == 0) continue;
-    const std::uint64_t brakes = brakesOf(in, j, key, threshold);
+    const auto [brakes, slowBrakes] = brakesOf(in, j, braking);
     for (; cars != 0; cars &= cars - 1) {
       const auto bit = static_cast<unsigned>(std::countr_zero(cars));
       const std::uint64_t cell = 64 * j + bit;
       if (cell + vmax < firstOut) continue;  // behind the block and too far back to reach it
       unsigned v = 0;
       for (unsigned b = 0; b < planeCount; ++b) v |= static_cast<unsigned>((in.planes[b][j] >> bit) & 1U) << b;
-      v = std::min(v + 1, vmax);                               // 1. accelerate
-      for (std::uint64_t ahead = 0; ahead < v; ahead += 64) {  // 2. keep to the gap
+      const std::uint64_t brakeMask = v == 0 ? slowBrakes : brakes;  // slow-to-start: P_slow if it stood still
+      v = std::min(v + 1, vmax);                                     // 1. accelerate
+      for (std::uint64_t ahead = 0; ahead < v; ahead += 64) {        // 2. keep to the gap
         const std::uint64_t occupied = cellsFrom(cell + 1 + ahead);
         if (occupied != 0) {
           v = static_cast<unsigned>(
@@ -66,7 +71,7 @@ std::uint64_t stepBlockCars(const BlockInput& in, const BlockOutput& out, std::u
           break;
         }
       }
-      if (v > 0 && ((brakes >> bit) & 1U)) --v;  // 3. brake at random
+      if (v > 0 && ((brakeMask >> bit) & 1U)) --v;  // 3. brake at random
       if (j >= H) distance += v;
       const std::uint64_t target = cell + v;                           // 4. move
       if (target < firstOut || target >= firstOut + 64 * n) continue;  // another block's
@@ -145,26 +150,31 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
 
   // Braking masks of left-halo words that are not global words (the ring wraps inside the halo):
   // cell by cell, from the masks of the global words their cells belong to.
+  // Against P and against P_slow.
   std::vector<std::uint64_t> haloBrakes;
+  std::vector<std::uint64_t> haloSlowBrakes;
   if (segment.firstWord < H) {
     const auto roadCells = static_cast<std::int64_t>(segment.roadCells);
     std::uint64_t cachedWord = kAllOnes;
-    std::uint64_t cachedMask = 0;
+    std::array<std::uint64_t, 2> cachedMasks{};
     for (std::uint64_t k = 0; k < H; ++k) {
-      std::uint64_t mask = 0;
+      std::array<std::uint64_t, 2> masks{};
       for (unsigned bit = 0; bit < 64; ++bit) {
         const std::int64_t raw =
             static_cast<std::int64_t>(segment.firstCell() + 64 * k + bit) - static_cast<std::int64_t>(64 * H);
         const auto cell = static_cast<std::uint64_t>(((raw % roadCells) + roadCells) % roadCells);
         if (cell / 64 != cachedWord) {
           cachedWord = cell / 64;
-          cachedMask = braking::wordMask(key, cachedWord, model.brakeThreshold);
+          cachedMasks = {braking::wordMask(key, cachedWord, model.brakeThreshold),
+                         braking::wordMask(key, cachedWord, model.slowThreshold)};
         }
-        mask |= ((cachedMask >> (cell % 64)) & 1U) << bit;
+        for (std::size_t t = 0; t < 2; ++t) masks[t] |= ((cachedMasks[t] >> (cell % 64)) & 1U) << bit;
       }
-      haloBrakes.push_back(mask);
+      haloBrakes.push_back(masks[0]);
+      haloSlowBrakes.push_back(masks[1]);
     }
   }
+  const block::Braking stepBraking{key, model.brakeThreshold, model.slowThreshold};
 
   const block::Kernel fast = fastKernelFor(model, path, isa);
   const std::uint64_t block = fast != nullptr ? kBlockWords : 64;
@@ -196,11 +206,11 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
       for (unsigned b = 0; b < planeCount; ++b) in.planes[b] = staging.data() + (b + 1) * stride;
       if (s0 == 0 && !haloBrakes.empty()) {
         in.presetBrakes = haloBrakes.data();
+        in.presetSlowBrakes = haloSlowBrakes.data();
         in.presetCount = H;
       }
     }
-    distance += fast != nullptr ? fast(in, out, key, model.brakeThreshold)
-                                : stepBlockCars(in, out, key, model.brakeThreshold, model.vmax);
+    distance += fast != nullptr ? fast(in, out, stepBraking) : stepBlockCars(in, out, stepBraking, model.vmax);
   }
   return distance;
 }

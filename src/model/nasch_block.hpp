@@ -23,9 +23,18 @@ inline constexpr unsigned kFastVmax = 16;          // the bit-sliced kernels exi
 struct BlockInput {
   const std::uint64_t* occupancy = nullptr;
   std::array<const std::uint64_t*, kMaxPlanes> planes{};
-  std::uint64_t firstGlobalWord = 0;            // global word of j = 0 (for the braking numbers)
-  const std::uint64_t* presetBrakes = nullptr;  // braking masks of j < presetCount (halo words off the grid)
+  std::uint64_t firstGlobalWord = 0;  // global word of j = 0 (for the braking numbers)
+  // Braking masks of j < presetCount (halo words off the grid): against P, and against P_slow.
+  const std::uint64_t* presetBrakes = nullptr;
+  const std::uint64_t* presetSlowBrakes = nullptr;
   std::uint64_t presetCount = 0;
+};
+
+// The step's braking: its random key and the thresholds P and P_slow (braking.hpp, nasch::Model).
+struct Braking {
+  std::uint64_t key = 0;
+  std::uint64_t threshold = 0;
+  std::uint64_t slowThreshold = 0;
 };
 struct BlockOutput {
   std::uint64_t* occupancy = nullptr;  // output word s0
@@ -34,9 +43,9 @@ struct BlockOutput {
   std::uint64_t lastMask = kAllOnes;  // valid cells of the block's last word (the ring's last word)
 };
 
-// A block kernel: steps one block (BlockInput, BlockOutput) with the step's random key and the braking
-// threshold P; returns the distance of the cars that start in the block.
-using Kernel = std::uint64_t (*)(const BlockInput&, const BlockOutput&, std::uint64_t key, std::uint64_t threshold);
+// A block kernel: steps one block (BlockInput, BlockOutput) with the step's braking; returns the
+// distance of the cars that start in the block.
+using Kernel = std::uint64_t (*)(const BlockInput&, const BlockOutput&, const Braking& braking);
 
 // The bit-sliced kernels of one variant (Best resolved first), indexed by vmax - 1. Every variant
 // computes the same bits; they differ only in the instructions the compiler may use.

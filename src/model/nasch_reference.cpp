@@ -7,7 +7,10 @@
 namespace convoy::reference {
 
 bool naschBrakes(const NaschParameters& parameters, std::uint64_t step, std::uint64_t cell) {
-  const std::uint64_t threshold = parameters.brakeThreshold;
+  return naschBrakes(parameters, step, cell, parameters.brakeThreshold);
+}
+
+bool naschBrakes(const NaschParameters& parameters, std::uint64_t step, std::uint64_t cell, std::uint64_t threshold) {
   if (threshold == 0) return false;
   if (threshold >= (std::uint64_t{1} << 32)) return true;
   // Only U's top `draws` bits can decide U < P: P's lower bits are all zero.
@@ -39,8 +42,9 @@ std::uint64_t stepNaschRing(const NaschParameters& parameters, std::uint64_t ste
     int gap = 0;
     while (gap < v && old[(i + static_cast<std::size_t>(gap) + 1) % n] < 0) gap++;
     v = std::min(v, gap);
-    // 3. brake at random
-    if (v > 0 && naschBrakes(parameters, step, i)) v = v - 1;
+    // 3. brake at random, with p_slow if the car stood still at the start of the step
+    const std::uint64_t threshold = old[i] == 0 ? parameters.slowThreshold : parameters.brakeThreshold;
+    if (v > 0 && naschBrakes(parameters, step, i, threshold)) v = v - 1;
     // 4. move
     next[(i + static_cast<std::size_t>(v)) % n] = static_cast<std::int16_t>(v);
     distance += static_cast<std::uint64_t>(v);

@@ -40,7 +40,8 @@ void copyWords(nasch::ConstLayers from, std::uint64_t first, nasch::Layers to) {
 
 NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const Config& config)
     : Road(comm, decomposition),
-      model_{static_cast<unsigned>(config.model.vmax), braking::threshold(config.model.pBrake), config.init.seed},
+      model_{static_cast<unsigned>(config.model.vmax), braking::threshold(config.model.pBrake), config.init.seed,
+             braking::threshold(slowToStartProbability(config.model))},
       planes_(nasch::velocityPlanes(model_.vmax)),
       placement_{decomposition.cells(), range_.begin / packed::kCellsPerWord, packed::wordsFor(range_.cells())},
       wholeRing_(!range_.empty() && decomposition.leftNeighbour(comm.rank()) == comm.rank()),

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "convoy/core/counted.hpp"
 #include "convoy/core/decomposition.hpp"
@@ -77,8 +78,32 @@ void fillInitialRoad(const Comm& comm, const Config& config, Road& road) {
     io::loadRoadFile(comm, {config.init.from, config.init.dataset}, road, static_cast<unsigned>(config.model.vmax));
     return;
   }
-  fillRandomRoad(road.words(), road.range(), config.init.density, config.init.seed);
-  for (unsigned b = 0; b < road.velocityPlanes(); ++b) std::ranges::fill(road.velocityPlane(b), 0);
+  const std::uint64_t cars = preparedCars(config.road.cells, config.init.density);
+  switch (config.init.layout) {
+    case InitialLayout::Random:
+      fillRandomRoad(road.words(), road.range(), config.init.density, config.init.seed);
+      break;
+    case InitialLayout::Uniform:
+      fillUniformRoad(road.words(), road.range(), config.road.cells, cars);
+      break;
+    case InitialLayout::Jam:
+      fillJamRoad(road.words(), road.range(), cars);
+      break;
+  }
+  std::vector<std::span<std::uint64_t>> planes;
+  for (unsigned b = 0; b < road.velocityPlanes(); ++b) planes.push_back(road.velocityPlane(b));
+  const auto vmax = static_cast<unsigned>(config.model.vmax);
+  switch (config.init.velocity) {
+    case InitialVelocity::Zero:
+      fillVelocities(road.words(), planes, 0);
+      break;
+    case InitialVelocity::Vmax:
+      fillVelocities(road.words(), planes, vmax);
+      break;
+    case InitialVelocity::Random:
+      fillRandomVelocities(road.words(), road.range(), planes, vmax, config.init.seed);
+      break;
+  }
 }
 
 std::unique_ptr<Road> initialRoad(const Comm& comm, const Config& config, RoadOptions options) {

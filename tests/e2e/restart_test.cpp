@@ -239,7 +239,7 @@ TEST_F(RestartTest, ARestartWithOtherPhysicsIsRefusedNamingTheKeyAndChangesNothi
 
   // model.type belongs to the physics too, but this version has only rule184, so no other model can
   // be asked for.
-  for (const std::string assignment : {"init.seed=7", "init.density=0.3", "road.cells=1000064"}) {
+  for (const std::string assignment : {"init.seed=7", "init.density=0.3", "road.cells=1000064", "init.layout=jam"}) {
     SCOPED_TRACE(assignment);
     const CommandResult result = run(0, output, {"--set", assignment});
     EXPECT_EQ(result.exitStatus, 2) << result.describe();

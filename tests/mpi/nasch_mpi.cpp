@@ -21,6 +21,7 @@
 #include "convoy/core/digest.hpp"
 #include "convoy/core/error.hpp"
 #include "convoy/core/packed_road.hpp"
+#include "convoy/model/initial_road.hpp"
 #include "convoy/model/nasch_reference.hpp"
 #include "convoy/parallel/comm.hpp"
 #include "convoy/parallel/nasch_road.hpp"
@@ -162,9 +163,12 @@ class ReferenceTracker {
 };
 
 struct NaschCase {
+  InitialLayout layout = InitialLayout::Random;
+  InitialVelocity velocity = InitialVelocity::Zero;
   std::uint64_t cells = 0;
   unsigned vmax = 5;
   double pBrake = 0.25;
+  double pSlow = -1;  // slow-to-start; < 0: plain NaSch
   double density = 0.3;
   std::uint64_t seed = 5743;
   std::uint64_t steps = 200;
@@ -178,9 +182,34 @@ struct NaschCase {
     return "cells " + std::to_string(cells) + ", vmax " + std::to_string(vmax) + ", p_brake " + std::to_string(pBrake) +
            ", density " + std::to_string(density) + ", seed " + std::to_string(seed) + ", steps " +
            std::to_string(steps) + ", timeseries every " + std::to_string(timeseriesEvery) + ", sampled every " +
-           std::to_string(sampleEvery);
+           std::to_string(sampleEvery) + ", layout " + std::to_string(static_cast<int>(layout)) + ", velocity " +
+           std::to_string(static_cast<int>(velocity)) + ", p_slow " + std::to_string(pSlow);
   }
 };
+
+// A prepared initial road (init.layout, init.velocity of docs/config.md), built here cell by cell:
+// M = round(density N) cars; uniform: cell x holds a car when some k has floor(k N / M) = x, i.e. when
+// ceil((x + 1) M / N) > ceil(x M / N); jam: cells 0 to M - 1; velocities 0, vmax, or the per-cell draw.
+CellRoad initialCellRoad(const NaschCase& run) {
+  if (run.layout == InitialLayout::Random && run.velocity == InitialVelocity::Zero) {
+    return initialCellRoad(run.cells, run.density, run.seed);
+  }
+  CellRoad road = initialCellRoad(run.cells, run.density, run.seed);
+  const auto cars = static_cast<std::uint64_t>(std::llround(run.density * static_cast<double>(run.cells)));
+  const auto ceilDiv = [](std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; };
+  for (std::uint64_t x = 0; x < run.cells; ++x) {
+    bool car = road[x] != kNoCar;
+    if (run.layout == InitialLayout::Uniform) car = ceilDiv((x + 1) * cars, run.cells) > ceilDiv(x * cars, run.cells);
+    if (run.layout == InitialLayout::Jam) car = x < cars;
+    std::int16_t velocity = 0;
+    if (run.velocity == InitialVelocity::Vmax) velocity = static_cast<std::int16_t>(run.vmax);
+    if (run.velocity == InitialVelocity::Random) {
+      velocity = static_cast<std::int16_t>(randomInitialVelocity(x, run.vmax, run.seed));
+    }
+    road[x] = car ? velocity : kNoCar;
+  }
+  return road;
+}
 
 Config naschConfig(const NaschCase& run) {
   Config config;
@@ -188,8 +217,11 @@ Config naschConfig(const NaschCase& run) {
   config.model.type = ModelType::Nasch;
   config.model.vmax = run.vmax;
   config.model.pBrake = run.pBrake;
+  config.model.pSlow = run.pSlow;
   config.init.density = run.density;
   config.init.seed = run.seed;
+  config.init.layout = run.layout;
+  config.init.velocity = run.velocity;
   config.run.steps = run.steps;
   config.output.timeseriesEvery = run.timeseriesEvery;
   config.output.detectors = run.detectors;
@@ -280,10 +312,12 @@ struct ExchangeFacts {
 };
 std::uint64_t expectNaschRunMatchesReference(const Comm& comm, const NaschCase& run, ExchangeFacts* facts = nullptr) {
   SCOPED_TRACE(run.describe() + " on " + std::to_string(comm.size()) + " ranks");
-  const CellRoad initial = initialCellRoad(run.cells, run.density, run.seed);
+  const CellRoad initial = initialCellRoad(run);
   const std::uint64_t cars = static_cast<std::uint64_t>(
       std::count_if(initial.begin(), initial.end(), [](std::int16_t c) { return c != kNoCar; }));
-  ReferenceTracker tracker(initial, {run.vmax, brakeThreshold(run.pBrake), run.seed}, run.detectors);
+  ReferenceTracker tracker(
+      initial, {run.vmax, brakeThreshold(run.pBrake), run.seed, brakeThreshold(run.pSlow < 0 ? run.pBrake : run.pSlow)},
+      run.detectors);
 
   const Config runConfig = naschConfig(run);
   Simulation simulation(comm, runConfig, initialRoad(comm, runConfig));
@@ -786,6 +820,33 @@ TEST(MPI, NaschDeepHalosFallBackWhereTheyDoNotApply) {
       EXPECT_FALSE(deepHalosExpected(comm, setting.cells, setting.vmax)) << "test setting";
     }
     expectDeepRun(comm, run);
+  }
+}
+
+// 7. Prepared initial states (init.layout, init.velocity): every layout with every velocity rule, on a
+// road ending mid-word, through the run loop at every rank count, against the reference from the
+// road built cell by cell here; every other case with slow-to-start braking (model.p_slow).
+TEST(MPI, NaschPreparedInitialStatesMatchReferenceKernel) {
+  mpitest::silenceLogs();
+  const Comm comm = Comm::world();
+  std::size_t k = 0;
+  for (const InitialLayout layout : {InitialLayout::Random, InitialLayout::Uniform, InitialLayout::Jam}) {
+    for (const InitialVelocity velocity : {InitialVelocity::Zero, InitialVelocity::Vmax, InitialVelocity::Random}) {
+      NaschCase run;
+      run.layout = layout;
+      run.velocity = velocity;
+      run.cells = 4099;
+      run.vmax = 5 + static_cast<unsigned>(k % 3);
+      run.pBrake = k % 2 == 0 ? 0.25 : 0.015625;
+      run.pSlow = k % 2 == 0 ? -1 : 0.75;
+      run.density = k % 2 == 0 ? 0.2 : 0.35;
+      run.seed = 31 + k++;
+      run.steps = 120;
+      run.timeseriesEvery = 4;
+      run.sampleEvery = 6;
+      run.detectors = detectorCells(run.cells, run.vmax);
+      expectNaschRunMatchesReference(comm, run);
+    }
   }
 }
 

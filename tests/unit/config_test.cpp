@@ -377,6 +377,69 @@ TEST(Config, PhysicsDifferencesNameThePhysicsKeysOnly) {
   EXPECT_TRUE(none.empty()) << joined(none);
 }
 
+// init.layout and init.velocity came after checkpoints were first written: at their defaults they leave
+// the physics hash as it was (such checkpoints still restart); away from them they change it and are
+// named as physics differences.
+TEST(Config, PreparedInitialStatesArePhysicsThatKeepOldHashes) {
+  const std::string nasch = kMinimal + "model:\n  type: nasch\n";
+  const Config plain = parse(nasch).config;
+  const Config defaults = parse(nasch, {"init.layout=random", "init.velocity=zero"}).config;
+  EXPECT_EQ(convoy::physicsHash(defaults), convoy::physicsHash(plain));
+  const std::string shown = convoy::toYaml(defaults);
+  EXPECT_NE(shown.find("layout: random"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("velocity: zero"), std::string::npos) << shown;
+  for (const std::string setting :
+       {"init.layout=uniform", "init.layout=jam", "init.velocity=vmax", "init.velocity=random"}) {
+    const Config changed = parse(nasch, {setting}).config;
+    EXPECT_NE(convoy::physicsHash(changed), convoy::physicsHash(plain)) << setting;
+    const auto differences = convoy::physicsDifferences(plain, changed);
+    ASSERT_EQ(differences.size(), 1U) << setting << ": " << joined(differences);
+    EXPECT_EQ(differences[0].rfind(setting.substr(0, setting.find('=')), 0), 0U) << differences[0];
+    const Config again = parse(convoy::toYaml(changed)).config;
+    EXPECT_EQ(convoy::physicsHash(again), convoy::physicsHash(changed)) << setting;
+  }
+}
+
+// model.p_slow defaults to p_brake (plain NaSch, the hash of runs from before it existed); only a
+// value that differs from p_brake changes the physics.
+TEST(Config, SlowToStartDefaultsToPBrakeAndKeepsOldHashes) {
+  const std::string nasch = kMinimal + "model:\n  type: nasch\n  p_brake: 0.125\n";
+  const Config plain = parse(nasch).config;
+  EXPECT_EQ(plain.model.pSlow, 0.125);
+  EXPECT_EQ(convoy::physicsHash(parse(nasch, {"model.p_slow=0.125"}).config), convoy::physicsHash(plain));
+  const Config slow = parse(nasch, {"model.p_slow=0.75"}).config;
+  EXPECT_EQ(slow.model.pSlow, 0.75);
+  EXPECT_NE(convoy::physicsHash(slow), convoy::physicsHash(plain));
+  const auto differences = convoy::physicsDifferences(plain, slow);
+  ASSERT_EQ(differences.size(), 1U) << joined(differences);
+  EXPECT_TRUE(hasProblem(differences, {"model.p_slow", "0.125", "0.75"})) << joined(differences);
+  const Config again = parse(convoy::toYaml(slow)).config;
+  EXPECT_EQ(again.model.pSlow, 0.75);
+  EXPECT_EQ(convoy::physicsHash(again), convoy::physicsHash(slow));
+  // Overriding p_brake of a config without p_slow moves p_slow with it.
+  EXPECT_EQ(parse(nasch, {"model.p_brake=0.5"}).config.model.pSlow, 0.5);
+  const auto rule184 = problemsOf(kMinimal, {"model.p_slow=0.5"});
+  EXPECT_TRUE(hasProblem(rule184, {"--set model.p_slow=0.5: ", "model.p_slow", "nasch only"})) << joined(rule184);
+  const auto outOfRange = problemsOf(nasch, {"model.p_slow=1.5"});
+  EXPECT_TRUE(hasProblem(outOfRange, {"--set model.p_slow=1.5: ", "a number from 0 to 1"})) << joined(outOfRange);
+}
+
+TEST(Config, PreparedInitialStatesRefuseWhatContradictsThem) {
+  const auto velocityForRule184 = problemsOf(kMinimal, {"init.velocity=vmax"});
+  EXPECT_TRUE(hasProblem(velocityForRule184, {"--set init.velocity=vmax: ", "init.velocity", "nasch only"}))
+      << joined(velocityForRule184);
+  const auto badLayout = problemsOf(kMinimal, {"init.layout=jammed"});
+  EXPECT_TRUE(hasProblem(badLayout, {"--set init.layout=jammed: ", "random, uniform, jam"})) << joined(badLayout);
+  const auto badVelocity = problemsOf(kMinimal + "model:\n  type: nasch\n", {"init.velocity=5"});
+  EXPECT_TRUE(hasProblem(badVelocity, {"--set init.velocity=5: ", "zero, vmax, random"})) << joined(badVelocity);
+  const std::string fromFile =
+      "road:\n  cells: 2048\nrun:\n  steps: 10\ninit:\n  from: road.h5\n  layout: jam\n  velocity: vmax\n"
+      "model:\n  type: nasch\n";
+  const auto problems = problemsOf(fromFile, {});
+  EXPECT_TRUE(hasProblem(problems, {"test.yaml:7:11: ", "init.layout and init.from contradict"})) << joined(problems);
+  EXPECT_TRUE(hasProblem(problems, {"test.yaml:8:13: ", "init.velocity and init.from contradict"})) << joined(problems);
+}
+
 TEST(Config, NaschKeysWithRule184AreWarningsNotErrors) {
   const LoadedConfig loaded = parse(kMinimal +
                                     "model:\n"

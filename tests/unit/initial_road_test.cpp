@@ -2,8 +2,10 @@
 // and drawn from SplitMix64 (checked against its published outputs).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -160,5 +162,116 @@ TEST(InitialRoad, DifferentSeedsGiveDifferentRoads) {
     for (std::uint64_t i = 0; i < cells; ++i) differing += bit(a, i) != bit(b, i) ? 1 : 0;
     // Independent roads of density 0.5 differ in half their cells.
     expectDensityNear(differing, cells, 0.5);
+  }
+}
+
+// Prepared roads (init.layout): uniform and jam, built piece by piece as ranks build them.
+namespace {
+
+// The cells of a road of `cells` cells filled in word-aligned pieces of `pieceWords` words.
+template <typename Fill>
+Words fillInPieces(std::uint64_t cells, std::uint64_t pieceWords, Fill fill) {
+  Words whole((cells + 63) / 64, 0);
+  for (std::uint64_t begin = 0; begin < cells; begin += 64 * pieceWords) {
+    const CellRange piece{begin, std::min(cells, begin + 64 * pieceWords)};
+    Words words((piece.cells() + 63) / 64, ~std::uint64_t{0});
+    fill(std::span<std::uint64_t>(words), piece);
+    EXPECT_TRUE(paddingIsZero(words, piece.cells())) << "piece from " << begin;
+    for (std::uint64_t i = 0; i < piece.cells(); ++i) {
+      if (bit(words, i)) whole[(begin + i) / 64] |= std::uint64_t{1} << ((begin + i) % 64);
+    }
+  }
+  return whole;
+}
+
+}  // namespace
+
+TEST(PreparedRoad, CarsAreTheDensityTimesTheLengthRounded) {
+  EXPECT_EQ(convoy::preparedCars(1000, 0.2), 200U);
+  EXPECT_EQ(convoy::preparedCars(1000, 0.0005), 1U);   // 0.5 rounds up
+  EXPECT_EQ(convoy::preparedCars(1000, 0.00049), 0U);  // 0.49 rounds down
+  EXPECT_EQ(convoy::preparedCars(7, 1.0), 7U);
+  EXPECT_EQ(convoy::preparedCars(std::uint64_t{1} << 40, 0.25), std::uint64_t{1} << 38);
+}
+
+// Uniform: car 0 in cell 0, M cars, and every gap (around the ring) floor(N / M) or ceil(N / M) cells.
+TEST(PreparedRoad, UniformCarsAreEvenlySpacedInAnyPieces) {
+  for (const std::uint64_t cells : {std::uint64_t{1000}, std::uint64_t{4099}, std::uint64_t{64 * 50}}) {
+    for (const std::uint64_t cars : {std::uint64_t{1}, std::uint64_t{7}, cells / 5, cells / 2 + 3, cells - 1, cells}) {
+      for (const std::uint64_t pieceWords : {1ULL, 3ULL, 1000ULL}) {
+        const Words road = fillInPieces(cells, pieceWords, [&](std::span<std::uint64_t> w, CellRange piece) {
+          convoy::fillUniformRoad(w, piece, cells, cars);
+        });
+        ASSERT_EQ(carsIn(road, cells), cars) << cells << " cells, " << cars << " cars";
+        ASSERT_TRUE(bit(road, 0));
+        std::vector<std::uint64_t> positions;
+        for (std::uint64_t i = 0; i < cells; ++i) {
+          if (bit(road, i)) positions.push_back(i);
+        }
+        for (std::size_t k = 0; k < positions.size(); ++k) {
+          const std::uint64_t next = k + 1 < positions.size() ? positions[k + 1] : positions[0] + cells;
+          const std::uint64_t gap = next - positions[k];
+          EXPECT_TRUE(gap == cells / cars || gap == (cells + cars - 1) / cars)
+              << "gap " << gap << " after cell " << positions[k] << ": " << cells << " cells, " << cars << " cars";
+        }
+      }
+    }
+  }
+  Words none(2, ~std::uint64_t{0});
+  convoy::fillUniformRoad(none, {0, 100}, 100, 0);
+  EXPECT_EQ(carsIn(none, 100), 0U);
+}
+
+TEST(PreparedRoad, AJamIsTheFirstCellsInAnyPieces) {
+  for (const std::uint64_t cars : {0ULL, 1ULL, 63ULL, 64ULL, 65ULL, 1000ULL, 4099ULL}) {
+    const Words road = fillInPieces(
+        4099, 3, [&](std::span<std::uint64_t> w, CellRange piece) { convoy::fillJamRoad(w, piece, cars); });
+    for (std::uint64_t i = 0; i < 4099; ++i)
+      ASSERT_EQ(bit(road, i), i < cars) << "cell " << i << ", " << cars << " cars";
+  }
+}
+
+// Velocities: every car at the given velocity, empty cells at 0; random ones uniform on 0..vmax
+// (a chi-square test at p = 0.001) and the same whichever piece draws them.
+TEST(PreparedRoad, VelocitiesSitOnCarsOnly) {
+  const Words occupancy{0xF0F0'0000'0000'00FFULL, 0x1ULL};
+  std::vector<Words> planes(3, Words(2, ~std::uint64_t{0}));
+  std::vector<std::span<std::uint64_t>> views(planes.begin(), planes.end());
+  convoy::fillVelocities(occupancy, views, 5);  // 0b101
+  EXPECT_EQ(planes[0], occupancy);
+  EXPECT_EQ(planes[1], Words(2, 0));
+  EXPECT_EQ(planes[2], occupancy);
+}
+
+TEST(PreparedRoad, RandomVelocitiesAreUniformAndRankIndependent) {
+  constexpr unsigned kVmax = 5;
+  constexpr std::uint64_t kCells = 64 * 2000;
+  const Words occupancy(kCells / 64, ~std::uint64_t{0});  // a car in every cell
+  std::vector<Words> planes(3, Words(kCells / 64, 0));
+  std::vector<std::span<std::uint64_t>> views(planes.begin(), planes.end());
+  convoy::fillRandomVelocities(occupancy, {0, kCells}, views, kVmax, kSeed);
+  std::vector<double> counts(kVmax + 1, 0);
+  for (std::uint64_t i = 0; i < kCells; ++i) {
+    unsigned v = 0;
+    for (unsigned b = 0; b < 3; ++b) v |= (bit(planes[b], i) ? 1U : 0U) << b;
+    ASSERT_LE(v, kVmax);
+    ASSERT_EQ(v, convoy::randomInitialVelocity(i, kVmax, kSeed)) << "cell " << i;
+    counts[v] += 1;
+  }
+  const double expected = static_cast<double>(kCells) / (kVmax + 1);
+  double chiSquare = 0;
+  for (const double count : counts) chiSquare += (count - expected) * (count - expected) / expected;
+  EXPECT_LT(chiSquare, 20.5) << "chi-square with 5 degrees of freedom";  // p = 0.001
+  // A piece of the road (as a rank holds it) draws the same velocities for the same cells.
+  const CellRange piece{64 * 700, 64 * 703};
+  const Words pieceOccupancy(3, 0x8000'0000'0000'0001ULL);
+  std::vector<Words> piecePlanes(3, Words(3, ~std::uint64_t{0}));
+  std::vector<std::span<std::uint64_t>> pieceViews(piecePlanes.begin(), piecePlanes.end());
+  convoy::fillRandomVelocities(pieceOccupancy, piece, pieceViews, kVmax, kSeed);
+  for (std::uint64_t i = 0; i < piece.cells(); ++i) {
+    for (unsigned b = 0; b < 3; ++b) {
+      const bool car = bit(pieceOccupancy, i);
+      ASSERT_EQ(bit(piecePlanes[b], i), car && bit(planes[b], piece.begin + i)) << "cell " << piece.begin + i;
+    }
   }
 }

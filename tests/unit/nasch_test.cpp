@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "convoy/core/random.hpp"
@@ -102,10 +103,13 @@ std::uint64_t carsIn(const Cells& cells) {
 // P = round(p 2^32), computed here independently of braking::threshold.
 std::uint64_t thresholdOf(double p) { return static_cast<std::uint64_t>(std::llround(p * 4294967296.0)); }
 
-convoy::reference::NaschParameters referenceParameters(unsigned vmax, double p, std::uint64_t seed) {
-  return {vmax, thresholdOf(p), seed};
+// pSlow < 0: plain NaSch (P_slow = P).
+convoy::reference::NaschParameters referenceParameters(unsigned vmax, double p, std::uint64_t seed, double pSlow = -1) {
+  return {vmax, thresholdOf(p), seed, thresholdOf(pSlow < 0 ? p : pSlow)};
 }
-nasch::Model modelOf(unsigned vmax, double p, std::uint64_t seed) { return {vmax, thresholdOf(p), seed}; }
+nasch::Model modelOf(unsigned vmax, double p, std::uint64_t seed, double pSlow = -1) {
+  return {vmax, thresholdOf(p), seed, thresholdOf(pSlow < 0 ? p : pSlow)};
+}
 
 enum class Kernel { Fast, Generic };
 
@@ -153,10 +157,10 @@ Stepped stepRing(const nasch::Model& model, std::uint64_t step, const nasch::Sta
 
 // Runs both kernels side by side and compares state, distance, car count and padding every step.
 void expectMatchesReference(const Cells& start, unsigned vmax, double p, std::uint64_t seed, int steps, Kernel kernel,
-                            convoy::Isa isa = convoy::Isa::Best) {
+                            convoy::Isa isa = convoy::Isa::Best, double pSlow = -1) {
   const std::uint64_t cells = start.size();
-  const nasch::Model model = modelOf(vmax, p, seed);
-  const auto parameters = referenceParameters(vmax, p, seed);
+  const nasch::Model model = modelOf(vmax, p, seed, pSlow);
+  const auto parameters = referenceParameters(vmax, p, seed, pSlow);
   const std::uint64_t cars = carsIn(start);
   Cells road = start;
   nasch::State packed = pack(start, vmax);
@@ -328,6 +332,53 @@ TEST(Nasch, FastMatchesReference) {
       }
     }
   }
+}
+
+// Slow-to-start: a car standing still at the start of a step brakes with p_slow instead of p. Every
+// variant and the run-time-vmax path against the reference, with p_slow above, below and at the ends.
+TEST(Nasch, SlowToStartMatchesReference) {
+  std::mt19937_64 rng(1998);
+  for (const std::uint64_t cells : {63U, 65U, 1000U, 4099U}) {
+    const int steps = cells <= 1000 ? 40 : 15;
+    for (const unsigned vmax : {1U, 2U, 5U, 8U, 16U, 17U, 70U}) {
+      for (const auto& [p, pSlow] : {std::pair{0.015625, 0.75}, std::pair{0.25, 0.0}, std::pair{0.5, 1.0},
+                                     std::pair{0.0, 0.7}, std::pair{1.0, 0.25}}) {
+        for (const double density : {0.1, 0.3, 0.6}) {
+          SCOPED_TRACE("cells " + std::to_string(cells) + ", vmax " + std::to_string(vmax) + ", p " +
+                       std::to_string(p) + ", p_slow " + std::to_string(pSlow) + ", density " +
+                       std::to_string(density));
+          const Cells start = randomCells(cells, density, vmax, rng);
+          const std::uint64_t seed = rng();
+          for (const convoy::Isa isa : variantsHere()) {
+            SCOPED_TRACE("kernel variant " + std::string(convoy::nameOf(isa)));
+            expectMatchesReference(start, vmax, p, seed, steps, Kernel::Fast, isa, pSlow);
+            if (HasFatalFailure()) return;
+          }
+          if (vmax <= 16) {
+            expectMatchesReference(start, vmax, p, seed, steps, Kernel::Generic, convoy::Isa::Best, pSlow);
+            if (HasFatalFailure()) return;
+          }
+        }
+      }
+    }
+  }
+}
+
+// The reference's slow-to-start rule by hand: a lone car standing still with p_slow = 1 never
+// starts; at p_slow = 0 it starts in the first step; once moving it brakes with p alone.
+TEST(Nasch, SlowToStartByHand) {
+  constexpr std::int16_t e = -1;
+  const Cells standing = {0, e, e, e, e, e, e, e};
+  Cells next;
+  EXPECT_EQ(convoy::reference::stepNaschRing(referenceParameters(5, 0.0, 1, 1.0), 1, standing, next), 0U);
+  EXPECT_EQ(next, standing);
+  EXPECT_EQ(unpack(stepRing(modelOf(5, 0.0, 1, 1.0), 1, pack(standing, 5), 8).road, 8, 5), standing);
+  EXPECT_EQ(convoy::reference::stepNaschRing(referenceParameters(5, 1.0, 1, 0.0), 1, standing, next), 1U);
+  EXPECT_EQ(next, (Cells{e, 1, e, e, e, e, e, e}));
+  EXPECT_EQ(unpack(stepRing(modelOf(5, 1.0, 1, 0.0), 1, pack(standing, 5), 8).road, 8, 5), next);
+  const Cells moving = {2, e, e, e, e, e, e, e};  // p_slow 1 does not touch a moving car
+  EXPECT_EQ(convoy::reference::stepNaschRing(referenceParameters(5, 0.0, 1, 1.0), 1, moving, next), 3U);
+  EXPECT_EQ(unpack(stepRing(modelOf(5, 0.0, 1, 1.0), 1, pack(moving, 5), 8).road, 8, 5), next);
 }
 
 // Long runs on a mid-size ring, where the road reaches its steady state (jams, free flow).

@@ -13,6 +13,9 @@ enum class ModelType { Rule184, Nasch };
 // The widest space-time window (cells): a picture, not a second copy of the road.
 inline constexpr std::uint64_t kMaxSpacetimeWidth = std::uint64_t{1} << 20;
 enum class Boundary { Periodic, Open };
+// How the cars of a generated road are placed (init.layout), and their velocities (init.velocity).
+enum class InitialLayout { Random, Uniform, Jam };
+enum class InitialVelocity { Zero, Vmax, Random };
 
 struct Config {
   struct Road {
@@ -23,12 +26,18 @@ struct Config {
     ModelType type = ModelType::Rule184;
     std::uint64_t vmax = 5;
     double pBrake = 0.25;
+    // Slow-to-start: the braking probability of a car standing still at the start of a step. Negative:
+    // not given, the same as pBrake (plain NaSch); a loaded config has it resolved.
+    double pSlow = -1.0;
   } model;
   struct Init {
     double density = 0.0;  // required unless `from` is given
     std::uint64_t seed = 5743;
-    std::string from;     // a saved road to start from; empty = random fill
+    std::string from;     // a saved road to start from; empty = a generated road (layout)
     std::string dataset;  // the dataset in `from` (default: /road of a convoy file)
+    // A generated road: random (Bernoulli), uniform or jam (round(density N) cars); velocity: NaSch only.
+    InitialLayout layout = InitialLayout::Random;
+    InitialVelocity velocity = InitialVelocity::Zero;
   } init;
   struct Run {
     std::uint64_t steps = 0;  // required
@@ -108,6 +117,8 @@ std::vector<std::string> physicsDifferences(const Config& a, const Config& b);
 std::uint64_t physicsHash(const Config& config);
 
 std::string modelName(ModelType type);
+// model.p_slow, or model.p_brake where it is not given.
+double slowToStartProbability(const Config::Model& model);
 std::string boundaryName(Boundary boundary);
 
 }  // namespace convoy

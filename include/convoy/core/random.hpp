@@ -17,6 +17,7 @@ enum class Stream : std::uint64_t {
   InitialRoad = 0x1A17'0000'0000'0001ULL,
   Braking = 0x1A17'0000'0000'0002ULL,
   Inflow = 0x1A17'0000'0000'0003ULL,
+  InitialVelocity = 0x1A17'0000'0000'0004ULL,
 };
 
 constexpr std::uint64_t mix(std::uint64_t x) {

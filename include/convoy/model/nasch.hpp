@@ -5,7 +5,8 @@
 // same way: plane b holds bit b of each car's velocity, 0 where there is no car.
 //
 // A step of every car, all at once: v = min(v + 1, vmax); v = min(v, gap) (gap = empty cells up to the
-// next car); with the braking rule of braking.hpp, v = max(v - 1, 0); move v cells forward on the ring.
+// next car); with the braking rule of braking.hpp, v = max(v - 1, 0) (a car that stood still at the
+// start of the step brakes with p_slow, the others with p_brake); move v cells forward on the ring.
 #pragma once
 
 #include <bit>
@@ -23,6 +24,9 @@ struct Model {
   unsigned vmax = 5;                 // 1 .. 255
   std::uint64_t brakeThreshold = 0;  // P of braking.hpp: braking::threshold(p_brake)
   std::uint64_t seed = 0;
+  // P_slow, for the cars standing still at the start of the step (slow-to-start): the same U < P test
+  // of braking.hpp on the same random numbers, against braking::threshold(p_slow). Plain NaSch: P.
+  std::uint64_t slowThreshold = brakeThreshold;
 };
 
 // B: velocity planes for speeds 0 .. vmax.
