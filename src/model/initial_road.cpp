@@ -41,22 +41,32 @@ std::uint64_t preparedCars(std::uint64_t roadCells, double density) {
 void fillUniformRoad(std::span<std::uint64_t> words, CellRange range, std::uint64_t roadCells, std::uint64_t cars) {
   std::ranges::fill(words, 0);
   if (cars == 0 || range.empty()) return;
-  // The first car at or after cell c is car ceil(c cars / roadCells).
-  const auto firstCarFrom = [&](std::uint64_t cell) {
-    return static_cast<std::uint64_t>((Wide{cell} * cars + roadCells - 1) / roadCells);
-  };
-  for (std::uint64_t k = firstCarFrom(range.begin); k < cars; ++k) {
-    const auto cell = static_cast<std::uint64_t>(Wide{k} * roadCells / cars);
-    if (cell >= range.end) break;
+  // The first car at or after range.begin is car k = ceil(begin M / N), in cell floor(k N / M); from
+  // one car to the next the cell grows by N / M, carried as a quotient and a remainder modulo M.
+  std::uint64_t k = static_cast<std::uint64_t>((Wide{range.begin} * cars + roadCells - 1) / roadCells);
+  if (k >= cars) return;
+  std::uint64_t cell = static_cast<std::uint64_t>(Wide{k} * roadCells / cars);
+  std::uint64_t remainder = static_cast<std::uint64_t>(Wide{k} * roadCells % cars);
+  const std::uint64_t step = roadCells / cars;
+  const std::uint64_t extra = roadCells % cars;
+  for (; k < cars && cell < range.end; ++k) {
     packed::setCell(words, cell - range.begin, true);
+    cell += step;
+    remainder += extra;  // < 2 M: no overflow for M < 2^63
+    if (remainder >= cars) {
+      remainder -= cars;
+      ++cell;
+    }
   }
 }
 
 void fillJamRoad(std::span<std::uint64_t> words, CellRange range, std::uint64_t cars) {
   std::ranges::fill(words, 0);
-  for (std::uint64_t cell = range.begin; cell < std::min(range.end, cars); ++cell) {
-    packed::setCell(words, cell - range.begin, true);
-  }
+  if (cars <= range.begin) return;
+  const std::uint64_t count = std::min(range.end, cars) - range.begin;  // the jam's cells in this range
+  std::fill(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(count / packed::kCellsPerWord),
+            ~std::uint64_t{0});
+  if (count % packed::kCellsPerWord != 0) words[count / packed::kCellsPerWord] = packed::lastWordMask(count);
 }
 
 void fillVelocities(std::span<const std::uint64_t> occupancy, std::span<const std::span<std::uint64_t>> planes,
