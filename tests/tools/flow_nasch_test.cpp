@@ -356,6 +356,37 @@ TEST(FlowNaschDiagram, MixedParametersAreRefusedAndUnknownCurvesAreNull) {
   EXPECT_NE(table.out.find("exact curve: none known"), std::string::npos) << table.out;
 }
 
+// Slow-to-start (model.p_slow other than p_brake) has no exact curve, even at vmax 1 or p_brake 0,
+// and is another parameter set than plain NaSch; p_slow equal to p_brake is plain NaSch.
+TEST(FlowNaschDiagram, SlowToStartHasNoExactCurveAndIsItsOwnParameterSet) {
+  const TemporaryDirectory directory;
+  const fs::path& where = directory.path();
+  makeRun(where, "plain", 1000, 300, 0.1, 0.01, naschConfig(1, "0.5"));
+  makeRun(where, "same", 1000, 300, 0.1, 0.01, naschConfig(1, "0.5") + "  p_slow: 0.5\n");
+  makeRun(where, "slow", 1000, 300, 0.1, 0.01, naschConfig(1, "0.5") + "  p_slow: 0.75\n");
+  makeRun(where, "slow0", 1000, 300, 0.1, 0.01, naschConfig(5, "0") + "  p_slow: 0.25\n");
+
+  const CommandResult same = runFlow({"diagram", "--json", "plain", "same"}, where);
+  ASSERT_EQ(same.exitStatus, 0) << same.describe();
+  const Json plain(same.out, where);
+  EXPECT_EQ(plain.number("p_slow"), 0.5);
+  EXPECT_FALSE(plain.isNull("exact_curve"));
+
+  for (const std::string run : {"slow", "slow0"}) {
+    const CommandResult result = runFlow({"diagram", "--json", run}, where);
+    ASSERT_EQ(result.exitStatus, 0) << result.describe();
+    const Json json(result.out, where);
+    EXPECT_TRUE(json.isNull("exact_curve")) << run;
+    EXPECT_TRUE(json.isNull("runs/0/exact_flow")) << run;
+  }
+  const CommandResult table = runFlow({"diagram", "slow"}, where);
+  EXPECT_NE(table.out.find("model nasch (vmax 1, p_brake 0.5, p_slow 0.75); exact curve: none known"),
+            std::string::npos)
+      << table.out;
+  expectRefusal(runFlow({"diagram", "plain", "slow"}, where),
+                {"2 different parameter sets", "vmax 1, p_brake 0.5: 1 run(s)", "vmax 1, p_brake 0.5, p_slow 0.75"});
+}
+
 TEST(FlowNaschDiagram, RealNaschRunsAgreeWithTheExactCurves) {
   const TemporaryDirectory directory;
   const fs::path& where = directory.path();

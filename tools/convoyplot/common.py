@@ -122,15 +122,19 @@ def run_flow_tool(tool, command, arguments, subject):
 
 
 def model_description(model, config_text):
-    """'rule184', or 'nasch, vmax 5, p_brake 0.25' with the parameters from the run's config."""
+    """'rule184', or 'nasch, vmax 5, p_brake 0.25' with the parameters from the run's config (and
+    ', p_slow 0.75' with slow-to-start)."""
     if model != "nasch":
         return model
     parameters = convoy.parse_config(config_text).get("model") or {}
-    return nasch_description(parameters.get("vmax"), parameters.get("p_brake"))
+    return nasch_description(parameters.get("vmax"), parameters.get("p_brake"), parameters.get("p_slow"))
 
 
-def nasch_description(vmax, p_brake):
-    return f"nasch, vmax {vmax if vmax is not None else '?'}, p_brake {p_brake if p_brake is not None else '?'}"
+def nasch_description(vmax, p_brake, p_slow=None):
+    text = f"nasch, vmax {vmax if vmax is not None else '?'}, p_brake {p_brake if p_brake is not None else '?'}"
+    if p_slow is not None and p_brake is not None and float(p_slow) != float(p_brake):
+        text += f", p_slow {p_slow}"
+    return text
 
 
 def number(value):

@@ -102,7 +102,7 @@ def draw(args):
             raise UserError(subject, f"a run holds something other than a number: {error}")
         model = data.get("model") or "?"
         if model == "nasch":
-            model = common.nasch_description(data.get("vmax"), data.get("p_brake"))
+            model = common.nasch_description(data.get("vmax"), data.get("p_brake"), data.get("p_slow"))
         models.append(model)
         settled = np.array([r.get("settled") is not False for r in runs])
         unsettled += [str(r.get("directory", "?")) for r in runs if r.get("settled") is False]

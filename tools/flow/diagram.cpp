@@ -37,7 +37,8 @@ std::optional<double> exactFlow(const std::string& model, const std::optional<Na
     // min(d, 1 - d) from the integers, so that 1 - d carries no rounding of its own.
     return static_cast<double>(std::min(cars, cells - cars)) / n;
   }
-  if (model != "nasch" || !nasch) return std::nullopt;
+  // The exact NaSch curves are those of plain NaSch: slow-to-start has none here.
+  if (model != "nasch" || !nasch || nasch->slowToStart()) return std::nullopt;
   if (nasch->pBrake == 0.0) {
     // Deterministic: every car at vmax below density 1 / (vmax + 1), above it the gaps move (1 - d).
     // From the integers, as for rule 184 (the comparison cannot overflow).
@@ -55,7 +56,7 @@ std::optional<double> exactFlow(const std::string& model, const std::optional<Na
 
 std::optional<std::string> exactCurveName(const std::string& model, const std::optional<NaschParameters>& nasch) {
   if (model == "rule184") return std::string("min(density, 1 - density)");
-  if (model != "nasch" || !nasch) return std::nullopt;
+  if (model != "nasch" || !nasch || nasch->slowToStart()) return std::nullopt;
   if (nasch->pBrake == 0.0) return "min(vmax d, 1 - d), vmax = " + std::to_string(nasch->vmax);
   if (nasch->vmax == 1) return "(1 - sqrt(1 - 4 q d (1 - d))) / 2, q = " + plainNumber(1.0 - nasch->pBrake);
   return std::nullopt;

@@ -13,11 +13,12 @@ void writeJson(const Diagram& diagram, std::ostream& out) {
   if (diagram.nasch) {
     json.field("vmax", diagram.nasch->vmax);
     json.field("p_brake", diagram.nasch->pBrake);
+    json.field("p_slow", diagram.nasch->pSlow);
   } else {
-    json.key("vmax");
-    json.null();
-    json.key("p_brake");
-    json.null();
+    for (const char* key : {"vmax", "p_brake", "p_slow"}) {
+      json.key(key);
+      json.null();
+    }
   }
   if (diagram.exactCurve) {
     json.field("exact_curve", *diagram.exactCurve);

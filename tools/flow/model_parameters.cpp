@@ -17,7 +17,8 @@ std::string plainNumber(double value) {
 }
 
 std::string describe(const NaschParameters& parameters) {
-  return "vmax " + std::to_string(parameters.vmax) + ", p_brake " + plainNumber(parameters.pBrake);
+  return "vmax " + std::to_string(parameters.vmax) + ", p_brake " + plainNumber(parameters.pBrake) +
+         (parameters.slowToStart() ? ", p_slow " + plainNumber(parameters.pSlow) : "");
 }
 
 NaschParameters naschParametersFromYaml(const std::string& yamlText, const std::string& source) {
@@ -53,6 +54,18 @@ NaschParameters naschParametersFromYaml(const std::string& yamlText, const std::
   }
   if (!(parameters.pBrake >= 0.0 && parameters.pBrake <= 1.0)) {
     throw InputError(source + ": model.p_brake = " + value("p_brake").Scalar() + " (0 .. 1)");
+  }
+  parameters.pSlow = parameters.pBrake;
+  const YAML::Node slow = model["p_slow"];
+  if (slow.IsDefined() && !slow.IsNull()) {
+    try {
+      parameters.pSlow = slow.as<double>();
+    } catch (const YAML::Exception&) {
+      throw InputError(source + ": model.p_slow in the stored config is not a number: '" + slow.Scalar() + "'");
+    }
+    if (!(parameters.pSlow >= 0.0 && parameters.pSlow <= 1.0)) {
+      throw InputError(source + ": model.p_slow = " + slow.Scalar() + " (0 .. 1)");
+    }
   }
   return parameters;
 }
