@@ -2,7 +2,8 @@
 // ranks write identical time series, space-time windows, snapshots and checkpoints (velocities
 // included); a snapshot's road and velocities start a run exactly (init.from); `convoy inspect`
 // recomputes the digest over the velocity planes and notices a flipped velocity bit; a road from a
-// file with velocities above the config's vmax is refused. Kills and restarts of NaSch runs are in
+// file with velocities above the config's vmax is refused; prepared starts with slow-to-start restart
+// identically on other rank counts. Kills and restarts of NaSch runs are in
 // fault_injection_test; the kernel against the reference in tests/unit and tests/mpi.
 #include <gtest/gtest.h>
 
@@ -61,6 +62,37 @@ TEST(Nasch, RunsAtOneToFourRanksWriteIdenticalFiles) {
   EXPECT_NE(inspected.out.find("model: nasch"), std::string::npos) << inspected.describe();
   EXPECT_NE(inspected.out.find("encoding: nasch-bitplanes-v1"), std::string::npos) << inspected.describe();
   EXPECT_NE(inspected.out.find("recomputed from the road: matches"), std::string::npos) << inspected.describe();
+}
+
+// Prepared starts and slow-to-start (init.layout, init.velocity, model.p_slow): a run stopped at step
+// 200 on 3 ranks and continued to 400 on 2 writes the same files as a straight run on 4 ranks.
+TEST(Nasch, PreparedStartsWithSlowToStartRestartOnOtherRankCountsIdentically) {
+  TemporaryDirectory work;
+  std::string config = naschConfig("5", "  density: 0.3\n  seed: 17\n  layout: jam\n  velocity: random\n");
+  config.replace(config.find("p_brake: 0.25\n"), 14, "p_brake: 0.25\n  p_slow: 0.75\n");
+  writeFile(work.path() / "config.yaml", config);
+  const fs::path pieces = work.path() / "pieces";
+  const CommandResult first =
+      runCommand(mpiConvoyCommand(3, {"run", "config.yaml", "--output", pieces.string(), "--set", "run.steps=200"}),
+                 work.path(), kTimeout);
+  ASSERT_EQ(first.exitStatus, 0) << first.describe();
+  const CommandResult second =
+      runCommand(mpiConvoyCommand(2, {"run", "config.yaml", "--output", pieces.string()}), work.path(), kTimeout);
+  ASSERT_EQ(second.exitStatus, 0) << second.describe();
+  EXPECT_NE(second.all().find("continuing from"), std::string::npos) << second.describe();
+  const fs::path straight = work.path() / "straight";
+  const CommandResult whole =
+      runCommand(mpiConvoyCommand(4, {"run", "config.yaml", "--output", straight.string()}), work.path(), kTimeout);
+  ASSERT_EQ(whole.exitStatus, 0) << whole.describe();
+  const CommandResult same = compareRuns(straight, pieces);
+  EXPECT_EQ(same.exitStatus, 0) << same.describe();
+  EXPECT_EQ(storedDigest(pieces / "snapshots" / "snapshot_000000000400.h5", work.path()),
+            storedDigest(straight / "snapshots" / "snapshot_000000000400.h5", work.path()));
+  // The resolved config the run wrote holds the prepared start and p_slow.
+  const std::string resolved = readFile(straight / "config.yaml");
+  for (const std::string line : {"layout: jam", "velocity: random", "p_slow: 0.75"}) {
+    EXPECT_NE(resolved.find(line), std::string::npos) << line << " not in:\n" << resolved;
+  }
 }
 
 TEST(Nasch, ASnapshotStartsARunWithItsRoadAndVelocities) {
