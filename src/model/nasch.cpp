@@ -149,8 +149,7 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
   const Extended extended(segment, old, leftHalo, rightHalo);
 
   // Braking masks of left-halo words that are not global words (the ring wraps inside the halo):
-  // cell by cell, from the masks of the global words their cells belong to.
-  // Against P and against P_slow.
+  // cell by cell, from the masks of the global words their cells belong to, against P and P_slow.
   std::vector<std::uint64_t> haloBrakes;
   std::vector<std::uint64_t> haloSlowBrakes;
   if (segment.firstWord < H) {
@@ -165,8 +164,10 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
         const auto cell = static_cast<std::uint64_t>(((raw % roadCells) + roadCells) % roadCells);
         if (cell / 64 != cachedWord) {
           cachedWord = cell / 64;
-          cachedMasks = {braking::wordMask(key, cachedWord, model.brakeThreshold),
-                         braking::wordMask(key, cachedWord, model.slowThreshold)};
+          const std::uint64_t mask = braking::wordMask(key, cachedWord, model.brakeThreshold);
+          cachedMasks = {mask, model.slowThreshold == model.brakeThreshold
+                                   ? mask
+                                   : braking::wordMask(key, cachedWord, model.slowThreshold)};
         }
         for (std::size_t t = 0; t < 2; ++t) masks[t] |= ((cachedMasks[t] >> (cell % 64)) & 1U) << bit;
       }
