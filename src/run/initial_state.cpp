@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "convoy/core/packed_road.hpp"
 #include "convoy/io/format.hpp"
 #include "convoy/io/road_file.hpp"
+#include "convoy/io/state_file.hpp"
 #include "convoy/model/initial_road.hpp"
 
 namespace convoy {
@@ -90,8 +92,8 @@ void fillInitialRoad(const Comm& comm, const Config& config, Road& road) {
       fillJamRoad(road.words(), road.range(), cars);
       break;
   }
-  std::vector<std::span<std::uint64_t>> planes;
-  for (unsigned b = 0; b < road.velocityPlanes(); ++b) planes.push_back(road.velocityPlane(b));
+  const std::vector<std::span<std::uint64_t>> layers = io::layersOf(road);  // occupancy, then the planes
+  const std::span<const std::span<std::uint64_t>> planes = std::span(layers).subspan(1);
   const auto vmax = static_cast<unsigned>(config.model.vmax);
   switch (config.init.velocity) {
     case InitialVelocity::Zero:
