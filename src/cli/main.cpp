@@ -101,8 +101,11 @@ ExitCode validateCommand(const Comm& comm, const Arguments& arguments) {
 
 // "100 steps of 1000 cells (500 cars)".
 std::string workDone(const RunSummary& summary) {
-  return counted(summary.steps, "step") + " of " + counted(summary.cells, "cell") + " (" +
-         counted(summary.cars, "car") + ")";
+  const std::string cars = summary.carsAtEnd == summary.cars
+                               ? counted(summary.cars, "car")
+                               : counted(summary.cars, "car") + " at the start, " + std::to_string(summary.carsAtEnd) +
+                                     " at the end";  // an open road
+  return counted(summary.steps, "step") + " of " + counted(summary.cells, "cell") + " (" + cars + ")";
 }
 
 // What this run segment wrote into its output directory: "config.yaml, run.log, timeseries.h5,

@@ -171,6 +171,7 @@ KeySpec hintsKey(std::string path, std::function<std::map<std::string, std::stri
 
 bool isNasch(const Config& config) { return config.model.type == ModelType::Nasch; }
 bool fromRandomRoad(const Config& config) { return config.init.from.empty(); }
+bool openRoad(const Config& config) { return config.road.boundary == Boundary::Open; }
 bool fromFile(const Config& config) { return !config.init.from.empty(); }
 bool datasetNamed(const Config& config) { return !config.init.dataset.empty(); }
 
@@ -219,6 +220,12 @@ std::vector<KeySpec> makeKeySpecs() {
           "road.boundary",
           {{boundaryName(Boundary::Periodic), Boundary::Periodic}, {boundaryName(Boundary::Open), Boundary::Open}},
           [](Config & c) -> auto& { return c.road.boundary; })),
+      physics(realKey(
+                  "road.alpha", 0, 1, [](Config & c) -> auto& { return c.road.alpha; }),
+              openRoad),
+      physics(realKey(
+                  "road.beta", 0, 1, [](Config & c) -> auto& { return c.road.beta; }),
+              openRoad),
       physics(choiceKey<ModelType>(
           "model.type",
           {{modelName(ModelType::Rule184), ModelType::Rule184}, {modelName(ModelType::Nasch), ModelType::Nasch}},

@@ -1,6 +1,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -149,6 +150,7 @@ class ConfigReader {
                          "and velocities; remove one of them");
       }
     }
+    checkBoundary(source);
     if (c.model.type == ModelType::Rule184 && loaded_.setAt.count("model.p_slow")) {
       problem("model.p_slow",
               "model.p_slow is for model.type nasch only (slow-to-start braking); remove it, or set model.type: "
@@ -187,7 +189,6 @@ class ConfigReader {
         }
       }
     }
-    checkAvailable();
   }
 
   // What depends on road.cells: checked when the config is read and, for a road read from init.from,
@@ -260,14 +261,28 @@ class ConfigReader {
     problems_.push_back(placeOf(path) + ": " + message);
   }
 
-  // Config keys of docs/config.md whose features this version does not have yet: a clear refusal rather
-  // than a run that silently ignores them.
-  void checkAvailable() {
+  // An open road needs both its entry and exit probabilities; a ring road has neither.
+  void checkBoundary(const std::string& source) {
+    const bool open = loaded_.config.road.boundary == Boundary::Open;
+    for (const auto& [key, what] : {std::pair{"road.alpha", "the probability that a car enters cell 0 in a step"},
+                                    std::pair{"road.beta", "the probability that the car in the last cell leaves"}}) {
+      if (open) {
+        require(key, source, std::string(what) + " (road.boundary is open)");
+        continue;
+      } else if (loaded_.setAt.count(key)) {
+        problem(key, std::string(key) +
+                         " is for road.boundary: open only (a ring road has no ends); remove it, or set "
+                         "road.boundary: open");
+      }
+    }
+    // A row counts the cars on the road at every step's start (its car-steps) in 64 bits.
     const Config& c = loaded_.config;
-    auto unavailable = [&](bool used, const std::string& path, const std::string& feature) {
-      if (used) problem(path, path + ": " + feature + " is not available in this version of convoy");
-    };
-    unavailable(c.road.boundary == Boundary::Open, "road.boundary", "the open boundary");
+    if (open && c.road.cells > 0 &&
+        c.output.timeseriesEvery > std::numeric_limits<std::int64_t>::max() / c.road.cells) {
+      problem("output.timeseries_every", "output.timeseries_every (" + std::to_string(c.output.timeseriesEvery) +
+                                             ") x road.cells (" + std::to_string(c.road.cells) +
+                                             ") must be below 2^63 on an open road (a row counts its car-steps)");
+    }
   }
 
   LoadedConfig loaded_;

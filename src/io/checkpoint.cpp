@@ -48,6 +48,11 @@ struct Fields {
   std::uint64_t openRowSteps = 0;
   std::int64_t openRowDistance = 0;
   std::vector<std::int64_t> openRowCounts;
+  // An open road's checkpoint also keeps what its open row counted of the changing car number.
+  bool openRoad = false;
+  std::uint64_t openRowCarSteps = 0;
+  std::int64_t openRowEntered = 0;
+  std::int64_t openRowLeft = 0;
 };
 
 std::uint64_t checksumOf(const Fields& fields) {
@@ -67,6 +72,11 @@ std::uint64_t checksumOf(const Fields& fields) {
   }
   sum.add(fields.openRowDistance);
   for (const std::int64_t count : fields.openRowCounts) sum.add(count);
+  if (fields.openRoad) {  // absent from ring roads' checkpoints, whose checksums stay as they were
+    sum.add(fields.openRowCarSteps);
+    sum.add(fields.openRowEntered);
+    sum.add(fields.openRowLeft);
+  }
   return sum.value();
 }
 
@@ -87,6 +97,11 @@ StateContents contentsOf(const Fields& fields, const RunIdentity& identity) {
   contents.attribute(format::kDetectorsAttribute, fields.detectors);
   contents.attribute(format::kOpenRowStepsAttribute, fields.openRowSteps);
   contents.attribute(format::kOpenRowDistanceAttribute, fields.openRowDistance);
+  if (fields.openRoad) {
+    contents.attribute(format::kOpenRowCarStepsAttribute, fields.openRowCarSteps);
+    contents.attribute(format::kOpenRowEnteredAttribute, fields.openRowEntered);
+    contents.attribute(format::kOpenRowLeftAttribute, fields.openRowLeft);
+  }
   contents.attribute(format::kStateChecksumAttribute, checksumOf(fields));
   contents.integerDatasets.emplace_back(format::kOpenRowCountsDataset, fields.openRowCounts);
   return contents;
@@ -151,6 +166,12 @@ Fields readFields(const std::string& path) {
   fields.openRowCounts =
       h5::readWhole<std::int64_t>(h5::openDataset(file, format::kOpenRowCountsDataset, path), format::kMostDetectors,
                                   "/" + std::string(format::kOpenRowCountsDataset));
+  fields.openRoad = h5::hasAttribute(file, format::kOpenRowCarStepsAttribute);
+  if (fields.openRoad) {
+    fields.openRowCarSteps = h5::readAttribute<std::uint64_t>(file, format::kOpenRowCarStepsAttribute);
+    fields.openRowEntered = h5::readAttribute<std::int64_t>(file, format::kOpenRowEnteredAttribute);
+    fields.openRowLeft = h5::readAttribute<std::int64_t>(file, format::kOpenRowLeftAttribute);
+  }
   if (checksumOf(fields) != h5::readAttribute<std::uint64_t>(file, format::kStateChecksumAttribute)) {
     throw InputError("its fields do not match their checksum (state_checksum): the file was damaged or edited");
   }
@@ -191,10 +212,29 @@ std::string inconsistency(const Fields& fields, const Config& config) {
     return "detectors (" + std::to_string(fields.detectors) + ", with " + std::to_string(fields.openRowCounts.size()) +
            " open-row counts) does not match the config's " + std::to_string(config.output.detectors.size());
   }
-  const Wide mostDistance = static_cast<Wide>(fields.cars) * vmax * fields.openRowSteps;
+  const bool open = config.road.boundary == Boundary::Open;
+  if (fields.openRoad != open) {
+    return std::string(open ? "it lacks " : "it has ") + format::kOpenRowCarStepsAttribute +
+           ", which the checkpoints of " + (open ? "open" : "ring") + " roads " + (open ? "have" : "do not have");
+  }
+  // On an open road the cars come and go: at most one per cell was on it at any step.
+  const std::uint64_t mostCars = open ? fields.cells : fields.cars;
+  const Wide mostDistance = static_cast<Wide>(mostCars) * vmax * fields.openRowSteps;
   if (fields.openRowDistance < 0 || static_cast<Wide>(fields.openRowDistance) > mostDistance) {
     return "open_row_distance (" + std::to_string(fields.openRowDistance) + ") is not what " +
-           counted(fields.cars, "car") + " can travel in " + counted(fields.openRowSteps, "step");
+           counted(mostCars, "car") + " can travel in " + counted(fields.openRowSteps, "step");
+  }
+  if (open) {
+    const auto perStep = [&](std::int64_t count) {
+      return count >= 0 && static_cast<std::uint64_t>(count) <= fields.openRowSteps;
+    };
+    if (!perStep(fields.openRowEntered) || !perStep(fields.openRowLeft)) {
+      return "open_row_entered (" + std::to_string(fields.openRowEntered) + ") or open_row_left (" +
+             std::to_string(fields.openRowLeft) + ") is not between 0 and open_row_steps (one car per step at most)";
+    }
+    if (static_cast<Wide>(fields.openRowCarSteps) > static_cast<Wide>(fields.cells) * fields.openRowSteps) {
+      return "open_row_car_steps (" + std::to_string(fields.openRowCarSteps) + ") is more than cells x open_row_steps";
+    }
   }
   for (const std::int64_t count : fields.openRowCounts) {
     // At most one car passes a point in a step (cars never overtake).
@@ -216,11 +256,26 @@ Fields shared(const Comm& comm, Fields fields) {
     SeriesMark timeseries, spacetime;
     std::uint64_t detectors, openRowSteps;
     std::int64_t openRowDistance;
+    std::uint64_t openRoad, openRowCarSteps;
+    std::int64_t openRowEntered, openRowLeft;
   };
-  Numbers numbers{fields.format,         fields.cells,     fields.cars,        fields.step,
-                  fields.digest,         fields.planes,    fields.physicsHash, fields.timeseriesEvery,
-                  fields.timeseries,     fields.spacetime, fields.detectors,   fields.openRowSteps,
-                  fields.openRowDistance};
+  Numbers numbers{fields.format,
+                  fields.cells,
+                  fields.cars,
+                  fields.step,
+                  fields.digest,
+                  fields.planes,
+                  fields.physicsHash,
+                  fields.timeseriesEvery,
+                  fields.timeseries,
+                  fields.spacetime,
+                  fields.detectors,
+                  fields.openRowSteps,
+                  fields.openRowDistance,
+                  fields.openRoad ? 1U : 0U,
+                  fields.openRowCarSteps,
+                  fields.openRowEntered,
+                  fields.openRowLeft};
   numbers = comm.broadcast(numbers);
   Fields all;
   all.format = numbers.format;
@@ -236,6 +291,10 @@ Fields shared(const Comm& comm, Fields fields) {
   all.detectors = numbers.detectors;
   all.openRowSteps = numbers.openRowSteps;
   all.openRowDistance = numbers.openRowDistance;
+  all.openRoad = numbers.openRoad != 0;
+  all.openRowCarSteps = numbers.openRowCarSteps;
+  all.openRowEntered = numbers.openRowEntered;
+  all.openRowLeft = numbers.openRowLeft;
   all.version = comm.broadcast(fields.version);
   all.config = comm.broadcast(fields.config);
   all.model = comm.broadcast(fields.model);
@@ -310,6 +369,10 @@ CheckpointWrite writeCheckpoint(const Comm& comm, const std::string& directory, 
   fields.openRowSteps = state.openRow.steps;
   fields.openRowDistance = state.openRow.distance;
   fields.openRowCounts = state.openRow.detectorCounts;
+  fields.openRoad = road.open();
+  fields.openRowCarSteps = state.openRow.carSteps;
+  fields.openRowEntered = state.openRow.entered;
+  fields.openRowLeft = state.openRow.left;
   const StateFileWrite file =
       writeStateFile(comm, temporary, road, identity.cells, contentsOf(fields, identity), settings, Durability::Disk);
   written.bytes = file.bytes;
@@ -360,6 +423,10 @@ CheckpointCheck checkCheckpointFields(const Comm& comm, const std::string& path)
   found.state.openRow.steps = fields.openRowSteps;
   found.state.openRow.distance = fields.openRowDistance;
   found.state.openRow.detectorCounts = fields.openRowCounts;
+  // A ring road's cars never change: its open row's car-steps follow from them.
+  found.state.openRow.carSteps = fields.openRoad ? fields.openRowCarSteps : fields.cars * fields.openRowSteps;
+  found.state.openRow.entered = fields.openRowEntered;
+  found.state.openRow.left = fields.openRowLeft;
   found.state.timeseries = fields.timeseries;
   found.state.spacetime = fields.spacetime;
   return {std::move(found), ""};

@@ -39,12 +39,12 @@ void copyWords(nasch::ConstLayers from, std::uint64_t first, nasch::Layers to) {
 }  // namespace
 
 NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const Config& config)
-    : Road(comm, decomposition),
+    : Road(comm, decomposition, openEndsOf(config)),
       model_{static_cast<unsigned>(config.model.vmax), braking::threshold(config.model.pBrake), config.init.seed,
              braking::threshold(slowToStartProbability(config.model))},
       planes_(nasch::velocityPlanes(model_.vmax)),
       placement_{decomposition.cells(), range_.begin / packed::kCellsPerWord, packed::wordsFor(range_.cells())},
-      wholeRing_(!range_.empty() && decomposition.leftNeighbour(comm.rank()) == comm.rank()),
+      wholeRing_(!open() && !range_.empty() && decomposition.leftNeighbour(comm.rank()) == comm.rank()),
       current_(placement_.words, planes_),
       next_(placement_.words, planes_) {
   // Every rank decides alike: halos are needed only when more than one rank owns cells (rank 0 always
@@ -75,7 +75,14 @@ NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const
   // k vmax <= 64 D - m. It applies when every rank decides alike that it can
   // (planNaschHalos): more than one rank owns cells; every owning rank owns at least D whole words (an
   // extension comes from one neighbour); and k >= 2. Otherwise: one exchange of H words per step.
-  plan_ = planNaschHalos(model_.vmax, decomposition.cells(), decomposition.fewestCells(), oneOwner);
+  // An open road's ends act after every step: one exchange per step (and the ends' halos of their own).
+  plan_ = open() ? NaschHaloPlan{}
+                 : planNaschHalos(model_.vmax, decomposition.cells(), decomposition.fewestCells(), oneOwner);
+  if (open()) {
+    emptyHalo_ = nasch::State(nasch::haloWords(model_.vmax), planes_);
+    wallHalo_ = emptyHalo_;
+    packed::setCell(wallHalo_.occupancy, 0, true);  // a car standing just after the last cell
+  }
   const std::uint64_t deepWords = plan_.deepWords;
   if (deepWords > 0 && !range_.empty()) {
     const std::uint64_t roadWords = packed::wordsFor(decomposition.cells());
@@ -98,19 +105,44 @@ std::span<std::uint64_t> NaschRoad::velocityPlane(unsigned plane) {
   return std::span<std::uint64_t>(current_.velocity).subspan(plane * placement_.words, placement_.words);
 }
 
-std::uint64_t NaschRoad::step(std::uint64_t step) {
+std::uint64_t NaschRoad::step(std::uint64_t step, std::uint64_t j) {
   if (wholeRing_) return nasch::stepRing(model_, step, placement_.roadCells, current_.view(), next_.view());
   const std::uint64_t cells = range_.cells();
   const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
   nasch::edgeCellsInto(current_.view(), cells, model_.vmax, nasch::Edge::First, asLayers(toLeft_, haloWords));
   nasch::edgeCellsInto(current_.view(), cells, model_.vmax, nasch::Edge::Last, asLayers(toRight_, haloWords));
   startHaloExchange().wait();  // the kernel steps the segment whole: nothing to overlap
-  return nasch::stepSegment(model_, step, placement_, current_.view(), asLayers(fromLeft_, haloWords),
-                            asLayers(fromRight_, haloWords), next_.view());
+  // An open road: nothing comes from before cell 0, and a standing car waits after the last cell.
+  const nasch::ConstLayers left =
+      open() && ownsFirstCell() ? emptyHalo_.view() : asLayers(std::as_const(fromLeft_), haloWords);
+  const nasch::ConstLayers right =
+      open() && ownsLastCell() ? wallHalo_.view() : asLayers(std::as_const(fromRight_), haloWords);
+  const std::uint64_t distance =
+      nasch::stepSegment(model_, step, placement_, current_.view(), left, right, next_.view());
+  return open() ? distance + actAtEnds(step, j) : distance;
+}
+
+// The step just made into next_: the car in the last cell (stopped there by the standing car after
+// it) leaves, one cell travelled; a car enters cell 0 at vmax, as if it came from a road before it.
+std::uint64_t NaschRoad::actAtEnds(std::uint64_t step, std::uint64_t j) {
+  const std::uint64_t last = range_.cells() - 1;
+  const EndEvents events = endEvents(step, j, ownsFirstCell() && !packed::cell(current_.occupancy, 0),
+                                     ownsLastCell() && packed::cell(current_.occupancy, last));
+  const auto put = [&](std::uint64_t offset, bool car, unsigned velocity) {
+    packed::setCell(next_.occupancy, offset, car);
+    for (unsigned b = 0; b < planes_; ++b) {
+      packed::setCell(std::span<std::uint64_t>(next_.velocity).subspan(b * placement_.words, placement_.words), offset,
+                      ((velocity >> b) & 1U) != 0);
+    }
+  };
+  if (events.leaves) put(last, false, 0);
+  if (events.enters) put(0, true, model_.vmax);
+  return events.leaves ? 1 : 0;
 }
 
 void NaschRoad::advance(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
                         std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals) {
+  beginEndEvents(steps);
   std::fill(distances.begin(), distances.begin() + static_cast<std::ptrdiff_t>(steps), 0);
   if (range_.empty() || steps == 0) return;
   if (plan_.deepWords > 0) {
@@ -118,7 +150,7 @@ void NaschRoad::advance(std::uint64_t firstStep, std::uint64_t steps, std::span<
     return;
   }
   for (std::uint64_t j = 0; j < steps; ++j) {
-    distances[j] = step(firstStep + j);
+    distances[j] = step(firstStep + j, j);
     std::swap(current_, next_);
     for (std::size_t k = 0; k < detectors.size(); ++k) arrivals[j * detectors.size() + k] += passed(detectors[k].cell);
   }
@@ -170,6 +202,7 @@ std::uint64_t NaschRoad::passed(std::uint64_t detectorCell) const {
   const std::uint64_t cells = decomposition_.cells();
   std::uint64_t count = 0;
   for (std::uint64_t d = 0; d < std::min<std::uint64_t>(model_.vmax, cells); ++d) {
+    if (open() && detectorCell + d >= cells) break;  // no cell after the last on an open road
     const std::uint64_t y = (detectorCell + d) % cells;
     if (!range_.contains(y)) continue;
     const std::uint64_t offset = y - range_.begin;

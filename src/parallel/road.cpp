@@ -11,8 +11,28 @@
 
 namespace convoy {
 
-Road::Road(const Comm& comm, const Decomposition& decomposition)
-    : comm_(comm), decomposition_(decomposition), range_(decomposition.range(comm.rank())) {}
+std::optional<road_ends::Ends> openEndsOf(const Config& config) {
+  if (config.road.boundary != Boundary::Open) return std::nullopt;
+  return road_ends::fromProbabilities(config.init.seed, config.road.alpha, config.road.beta);
+}
+
+Road::Road(const Comm& comm, const Decomposition& decomposition, std::optional<road_ends::Ends> ends)
+    : comm_(comm), decomposition_(decomposition), range_(decomposition.range(comm.rank())), ends_(ends) {}
+
+void Road::beginEndEvents(std::uint64_t steps) {
+  entries_.assign(steps, 0);
+  exits_.assign(steps, 0);
+}
+
+Road::EndEvents Road::endEvents(std::uint64_t step, std::uint64_t j, bool firstCellEmpty, bool lastCellHoldsCar) {
+  EndEvents events;
+  if (!ends_) return events;
+  events.enters = ownsFirstCell() && firstCellEmpty && road_ends::entryOpens(*ends_, step);
+  events.leaves = ownsLastCell() && lastCellHoldsCar && road_ends::exitOpens(*ends_, step);
+  entries_[j] = events.enters ? 1 : 0;
+  exits_[j] = events.leaves ? 1 : 0;
+  return events;
+}
 
 std::span<const std::uint64_t> Road::velocityPlane(unsigned) const {
   throw RuntimeError("this road has no velocity planes (rule 184)");
@@ -28,6 +48,7 @@ std::vector<LocalDetector> Road::localDetectors(std::span<const std::uint64_t> c
   const std::uint64_t landing = std::min(landingCells(), roadCells);
   for (std::size_t index = 0; index < cells.size(); ++index) {
     for (std::uint64_t d = 0; d < landing; ++d) {
+      if (open() && cells[index] + d >= roadCells) break;  // no cell after the last on an open road
       if (range_.contains((cells[index] + d) % roadCells)) {
         local.push_back({cells[index], index});
         break;
@@ -65,6 +86,7 @@ std::uint64_t Road::globalDigest() const {
 std::unique_ptr<Road> makeRoad(const Comm& comm, const Decomposition& decomposition, const Config& config,
                                RoadOptions options) {
   if (config.model.type == ModelType::Nasch) return std::make_unique<NaschRoad>(comm, decomposition, config);
+  options.openEnds = openEndsOf(config);
   return std::make_unique<Rule184Road>(comm, decomposition, options);
 }
 

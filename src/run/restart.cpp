@@ -52,8 +52,9 @@ std::string checkSeries(const Comm& comm, const Config& config, const io::FoundC
   const std::string step = std::to_string(checkpoint.state.step);
   if (comm.isRoot()) {
     const std::string timeseries = (directory / io::format::kTimeseriesFile).string();
-    const io::PrefixCheck rows = io::checkTimeseriesPrefixes(
-        timeseries, config.output.timeseriesEvery, config.output.detectors, {&checkpoint.state.timeseries, 1});
+    const io::PrefixCheck rows =
+        io::checkTimeseriesPrefixes(timeseries, config.output.timeseriesEvery, config.output.detectors,
+                                    {&checkpoint.state.timeseries, 1}, config.road.boundary == Boundary::Open);
     if (!rows.verified[0]) {
       problem = rows.problem + "; to continue from this checkpoint, restore a good copy of " + timeseries +
                 ", or start the run afresh in another output directory";

@@ -48,21 +48,28 @@ RunOutputs::RunOutputs(const Comm& comm, const Config& config, Simulation& simul
       }
     }
     const std::string path = (directory / io::format::kTimeseriesFile).string();
-    timeseries_.emplace(
-        series.timeseries
-            ? io::TimeseriesWriter::continueAt(path, identity_, config.output.timeseriesEvery, config.output.detectors,
-                                               *series.timeseries)
-            : io::TimeseriesWriter::create(path, identity_, config.output.timeseriesEvery, config.output.detectors));
+    const bool open = config.road.boundary == Boundary::Open;
+    timeseries_.emplace(series.timeseries
+                            ? io::TimeseriesWriter::continueAt(path, identity_, config.output.timeseriesEvery,
+                                                               config.output.detectors, *series.timeseries, open)
+                            : io::TimeseriesWriter::create(path, identity_, config.output.timeseriesEvery,
+                                                           config.output.detectors, open));
   });
   simulation.onFlowBlock([this](const FlowBlock& block) { onFlow(block); });
   if (config.output.spacetime.every > 0) spacetime_.emplace(comm, config, simulation, identity_, series);
   simulation.atEveryMultipleOf(config.output.snapshotEvery, [this](std::uint64_t step) { snapshot(step); });
 }
 
+io::RunIdentity RunOutputs::identity() const {
+  io::RunIdentity now = identity_;
+  now.cars = simulation_.cars();
+  return now;
+}
+
 void RunOutputs::snapshot(std::uint64_t step) {
   const fs::path path = fs::path(config_.output.directory) / io::format::kSnapshotsFolder / io::snapshotFileName(step);
   try {
-    const io::StateWrite written = io::writeSnapshot(comm_, path.string(), simulation_.road(), identity_, step,
+    const io::StateWrite written = io::writeSnapshot(comm_, path.string(), simulation_.road(), identity(), step,
                                                      config_.output.profileBins, hdf5Settings(config_));
     spdlog::info("snapshot of step {} written to {}: {} in {:.3f} s ({}; digest {:016x})", step, path.string(),
                  counted(written.bytes, "byte"), written.seconds, megabytesPerSecond(written.bytes, written.seconds),

@@ -77,6 +77,10 @@ void Simulation::runBlock(FlowLedger& ledger, std::span<const LocalDetector> det
     road_->advance(step, steps, detectors, advanceMoves_, advanceArrivals_);
     for (std::uint64_t j = 0; j < steps; ++j, ++step) {
       ledger.moves(step) = static_cast<std::int64_t>(advanceMoves_[j]);
+      if (ledger.openRoad()) {
+        ledger.entries(step) = static_cast<std::int64_t>(road_->entriesOfLastAdvance()[j]);
+        ledger.exits(step) = static_cast<std::int64_t>(road_->exitsOfLastAdvance()[j]);
+      }
       const std::span<std::int64_t> counts = ledger.detectorCounts(step);
       for (std::size_t k = 0; k < detectors.size(); ++k) {
         counts[detectors[k].index] += static_cast<std::int64_t>(advanceArrivals_[j * detectors.size() + k]);
@@ -93,7 +97,8 @@ void Simulation::reportVelocities(const FlowBlock& block) const {
   if (every == 0) return;
   for (std::uint64_t k = 0; k < block.moves.size(); ++k) {
     const std::uint64_t step = block.firstStep + k;
-    if (step % every == 0) spdlog::info("step {}: average velocity {:.6f}", step, meanVelocity(block.moves[k], cars_));
+    if (step % every == 0)
+      spdlog::info("step {}: average velocity {:.6f}", step, meanVelocity(block.moves[k], block.cars[k]));
   }
 }
 
@@ -112,7 +117,8 @@ RunSummary Simulation::run() {
   const double progressSeconds = config_.logging.progressSeconds;
   const double syncSeconds = std::max(0.001, std::min(kSyncSeconds, progressSeconds > 0 ? progressSeconds : 1.0));
   const std::vector<LocalDetector> detectors = road_->localDetectors(config_.output.detectors);
-  FlowLedger ledger(config_.output.timeseriesEvery, config_.output.detectors.size(), start_.openRow);
+  FlowLedger ledger(config_.output.timeseriesEvery, config_.output.detectors.size(), start_.openRow, cars_,
+                    road_->open());
   double lastProgressAt = 0.0;
   double elapsed = 0.0;
   std::uint64_t stepsPerSync = 1;
@@ -139,13 +145,14 @@ RunSummary Simulation::run() {
     elapsed = static_cast<double>(ledger.extra(FlowLedger::Extra::Clock)) * 1e-9;
 
     const std::vector<FlowRow> rows = ledger.completedRows();
-    const FlowBlock block{ledger.firstStep(), ledger.movesOfBlock(), rows, elapsed};
+    cars_ = ledger.cars();
+    const FlowBlock block{ledger.firstStep(), ledger.movesOfBlock(), ledger.carsBefore(), rows, elapsed};
     reportVelocities(block);
     for (const auto& observer : observers_) observer(block);
     for (const Cadence& cadence : cadences_) {
       if (step % cadence.every == 0) cadence.action(step);
     }
-    summary.lastMeanVelocity = meanVelocity(block.moves.back(), cars_);
+    summary.lastMeanVelocity = meanVelocity(block.moves.back(), block.cars.back());
 
     const double stepsPerSecond = static_cast<double>(step - start_.step) / std::max(elapsed, 1e-9);
     if (progressSeconds > 0 && elapsed - lastProgressAt >= progressSeconds && step < totalSteps) {
@@ -177,6 +184,7 @@ RunSummary Simulation::run() {
       counted(road_->stepsPerExchange(), "step"), counted(exchanges, "exchange"), counted(stepsRun, "step"),
       stepsRun > 0 ? 2.0 * static_cast<double>(exchanges) / static_cast<double>(stepsRun) : 0.0);
   summary.lastStep = step;
+  summary.carsAtEnd = cars_;
   summary.stoppedEarly = step < totalSteps;
   summary.steps = step - start_.step;
   summary.seconds = elapsed;

@@ -151,8 +151,16 @@ std::vector<BadInputCase> badInputCases() {
                 {"config.yaml:7:9", "model.vmax", "from 1 to 255"}),
       badConfig("NaschBrakingAboveOne", replaced("  type: rule184", "  type: nasch\n  p_brake: 1.5"),
                 {"config.yaml:7:12", "model.p_brake", "1.5"}),
-      badConfig("OpenBoundaryNotAvailable", replaced("  boundary: periodic", "  boundary: open"),
-                {"config.yaml:4:13", "road.boundary", "not available"}),
+      // Open roads: both ends' probabilities, in [0, 1], and only on an open road.
+      badConfig("OpenBoundaryWithoutAlpha", replaced("  boundary: periodic", "  boundary: open\n  beta: 0.5"),
+                {"config.yaml", "road.alpha is missing", "enters cell 0"}),
+      badConfig("OpenBoundaryWithoutBeta", replaced("  boundary: periodic", "  boundary: open\n  alpha: 0.5"),
+                {"config.yaml", "road.beta is missing", "leaves"}),
+      badConfig("OpenBoundaryAlphaAboveOne",
+                replaced("  boundary: periodic", "  boundary: open\n  alpha: 1.5\n  beta: 0.5"),
+                {"config.yaml:5:10", "road.alpha", "from 0 to 1"}),
+      badConfig("BetaOnARingRoad", replaced("  boundary: periodic", "  boundary: periodic\n  beta: 0.5"),
+                {"config.yaml:5:9", "road.beta", "open only"}),
       // Snapshots with more density-profile bins than the road has cells.
       badConfig("SnapshotProfileBinsAboveCells",
                 replaced("  directory: out", "  directory: out\n  snapshot_every: 5\n  profile_bins: 2049"),

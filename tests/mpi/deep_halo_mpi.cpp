@@ -103,9 +103,16 @@ void expectAdvancesFollowReference(const Comm& comm, const ByteRoad& initial, Ro
 // Halo depths and tiles that divide nothing, the default ones, and every kernel variant this CPU
 // runs (the scalar fallback always).
 std::vector<RoadOptions> optionsToTry() {
-  std::vector<RoadOptions> options{{1, 1}, {2, 3}, {3, 7}, {4, 1024}};
+  const auto option = [](std::uint64_t haloWords, std::uint64_t tileWords, rule184::Isa isa = rule184::Isa::Best) {
+    RoadOptions chosen;
+    chosen.haloWords = haloWords;
+    chosen.tileWords = tileWords;
+    chosen.isa = isa;
+    return chosen;
+  };
+  std::vector<RoadOptions> options{option(1, 1), option(2, 3), option(3, 7), option(4, 1024)};
   for (const rule184::Isa isa : {rule184::Isa::Scalar, rule184::Isa::Avx2, rule184::Isa::Avx512}) {
-    if (rule184::available(isa)) options.push_back({3, 5, isa});
+    if (rule184::available(isa)) options.push_back(option(3, 5, isa));
   }
   return options;
 }

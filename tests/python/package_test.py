@@ -167,6 +167,28 @@ class OpenRun(unittest.TestCase):
             convoy.open_run(os.path.dirname(os.path.abspath(__file__)))
 
 
+class OpenRoadSeries(unittest.TestCase):
+    """An open rule-184 road with alpha = beta = 1, empty at the start, is deterministic: a car enters
+    in every odd step (cell 0 is empty at the start of steps 1, 3, 5, ...), takes N - 1 steps to reach
+    the last cell and leaves in the step after. So by step s, ceil(s / 2) cars entered and
+    ceil((s - N) / 2) left (s >= N), counted here, not by convoy."""
+    CELLS = 130
+
+    def test_cars_entered_and_left(self):
+        config = ("road:\n  cells: 130\n  boundary: open\n  alpha: 1\n  beta: 1\nmodel:\n  type: rule184\n"
+                  "init:\n  density: 0\nrun:\n  steps: 400\noutput:\n  timeseries_every: 10\n")
+        directory, _ = run_convoy("open_rule184", config, ranks=2)
+        series = convoy.read_series(os.path.join(directory, "timeseries.h5"))
+        self.assertTrue(series.open_road)
+        steps = series.step
+        entered_by = (steps + 1) // 2
+        left_by = np.maximum(0, (steps - self.CELLS + 1) // 2)
+        np.testing.assert_array_equal(np.cumsum(series.entered), entered_by)
+        np.testing.assert_array_equal(np.cumsum(series.left), left_by)
+        np.testing.assert_array_equal(series.cars_per_row, entered_by - left_by)
+        self.assertFalse(convoy.read_series(os.path.join(runs()["rule184"][0], "timeseries.h5")).open_road)
+
+
 class ReadState(unittest.TestCase):
     def check_against_convoy(self, name):
         directory, log = runs()[name]

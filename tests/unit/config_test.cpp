@@ -492,11 +492,30 @@ TEST(Config, AnOptionValueIsNamedAsTheOptionInMessages) {
   EXPECT_EQ(loaded.setAt.at("run.max_hours"), "--max-hours 2");
 }
 
-TEST(Config, FeaturesNotAvailableYetAreRefused) {
-  const std::string setting = "road.boundary=open";
-  const auto problems = problemsOf(kMinimal, {setting});
-  EXPECT_TRUE(hasProblem(problems, {"--set " + setting + ": ", "road.boundary", "not available"}));
-  EXPECT_TRUE(allPlaced(problems));
+// An open road needs road.alpha and road.beta (each a probability); a ring road takes neither. They
+// are physics, hashed only on open roads (a ring's hash is as it was before open roads).
+TEST(Config, OpenRoadsNeedBothEndsProbabilities) {
+  const auto missing = problemsOf(kMinimal, {"road.boundary=open"});
+  EXPECT_TRUE(hasProblem(missing, {"road.alpha is missing"})) << joined(missing);
+  EXPECT_TRUE(hasProblem(missing, {"road.beta is missing"})) << joined(missing);
+  const auto ring = problemsOf(kMinimal, {"road.alpha=0.5"});
+  EXPECT_TRUE(hasProblem(ring, {"--set road.alpha=0.5: ", "road.alpha", "open only"})) << joined(ring);
+  EXPECT_TRUE(allPlaced(ring));
+  const auto outOfRange = problemsOf(kMinimal, {"road.boundary=open", "road.alpha=0.5", "road.beta=-0.1"});
+  EXPECT_TRUE(hasProblem(outOfRange, {"road.beta", "a number from 0 to 1"})) << joined(outOfRange);
+
+  const Config open = parse(kMinimal, {"road.boundary=open", "road.alpha=0.25", "road.beta=0.75"}).config;
+  EXPECT_EQ(open.road.alpha, 0.25);
+  EXPECT_EQ(open.road.beta, 0.75);
+  const Config otherExit = parse(kMinimal, {"road.boundary=open", "road.alpha=0.25", "road.beta=0.5"}).config;
+  EXPECT_NE(convoy::physicsHash(open), convoy::physicsHash(otherExit));
+  const auto differences = convoy::physicsDifferences(open, otherExit);
+  EXPECT_TRUE(hasProblem(differences, {"road.beta", "0.75", "0.5"})) << joined(differences);
+  // The resolved config shows them on open roads only, and reads back the same.
+  const std::string resolved = convoy::toYaml(open);
+  EXPECT_NE(resolved.find("alpha: 0.25"), std::string::npos) << resolved;
+  EXPECT_EQ(convoy::physicsHash(parse(resolved).config), convoy::physicsHash(open));
+  EXPECT_EQ(convoy::toYaml(parse(kMinimal).config).find("alpha"), std::string::npos);
 }
 
 TEST(Config, NaschIsAcceptedWithItsKeys) {

@@ -150,6 +150,12 @@ Diagram computeDiagram(const std::vector<RunLocation>& runs, std::optional<std::
   for (const auto& run : runs) {
     try {
       statistics.push_back(computeRunStatistics(run.timeseries, burnInSteps, Units{}, Detectors::Skip));
+      if (statistics.back().openEnds) {
+        throw InputError(run.directory +
+                         ": an open road, whose cars come and go; a fundamental diagram is of ring roads, each at "
+                         "its fixed density. For an open road use convoy-flow stats (its cars, exit_rate and the "
+                         "exact current)");
+      }
     } catch (const InputError& error) {
       collect(error);
     }

@@ -101,6 +101,17 @@ RunStatistics computeRunStatistics(const std::string& timeseriesPath, std::optio
     statistics.quantities.push_back({"mean_velocity", std::nullopt, "cells/step", "km/h",
                                      units.cellLengthMetres / units.stepSeconds * 3.6,
                                      analysis::estimate(velocity, first)});
+    statistics.openEnds = openEndsOf(timeseries.file);
+    if (statistics.openEnds) {
+      // An open road's cars come and go: their mean, and the rate at which they leave (the current).
+      const ColumnSeries cars(timeseries, "cars");
+      statistics.quantities.push_back({"cars", std::nullopt, "cars", "cars", 1.0, analysis::estimate(cars, first)});
+      const ColumnSeries exits(timeseries, "left", 1.0 / static_cast<double>(timeseries.every));
+      statistics.quantities.push_back(
+          {"exit_rate", std::nullopt, "cars/step", "vehicles/h", perHour, analysis::estimate(exits, first)});
+      statistics.exactCurrent =
+          exactOpenCurrent(statistics.model, naschParametersOf(timeseries.file), *statistics.openEnds);
+    }
     if (detectors == Detectors::Include) {
       for (std::uint64_t index = 0; index < timeseries.detectorPositions.size(); ++index) {
         const std::int64_t position = timeseries.detectorPositions[index];

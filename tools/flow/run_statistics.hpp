@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "convoy/analysis/statistics.hpp"
+#include "open_road.hpp"
 
 namespace convoy::flow {
 
@@ -45,7 +46,9 @@ struct RunStatistics {
   std::uint64_t rows = 0;
   std::int64_t lastStep = 0;
   BurnInResult burnIn;
-  std::vector<QuantityStatistics> quantities;  // flow, mean_velocity, then the detectors
+  std::vector<QuantityStatistics> quantities;  // flow, mean_velocity, (open roads: cars, exit_rate,) detectors
+  std::optional<OpenEnds> openEnds;            // an open road
+  std::optional<ExactCurrent> exactCurrent;    // its exact stationary current, where one is known
   std::vector<std::string> warnings;           // for stderr: not settled, no plateau, ...
   bool steady = true;                          // no warning says that the series has not reached a steady state
 };

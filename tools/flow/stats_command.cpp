@@ -20,6 +20,18 @@ void writeJson(const RunStatistics& run, const Units& units, std::ostream& out) 
   json.field("timeseries_every", run.every);
   json.field("rows", run.rows);
   json.field("last_step", run.lastStep);
+  if (run.openEnds) {
+    json.key("open_road");
+    json.beginObject();
+    json.field("alpha", run.openEnds->alpha);
+    json.field("beta", run.openEnds->beta);
+    if (run.exactCurrent) {
+      json.field("exact_current", run.exactCurrent->current);
+      json.field("phase", run.exactCurrent->phase);
+      json.field("exact_current_formula", run.exactCurrent->formula);
+    }
+    json.endObject();
+  }
   json.key("burn_in");
   json.beginObject();
   json.field("rows", run.burnIn.rows);
@@ -142,6 +154,14 @@ void writeTable(const RunStatistics& run, const Units& units, std::ostream& out)
       << "; burn-in " << counted(run.burnIn.steps, "step") << " = " << counted(run.burnIn.rows, "row") << " ("
       << (run.burnIn.method == BurnInMethod::Mser ? "found by MSER" : "given") << ", "
       << (run.burnIn.settled ? "settled" : "NOT settled") << ")\n";
+  if (run.openEnds) {
+    out << "open road: alpha " << plainNumber(run.openEnds->alpha) << ", beta " << plainNumber(run.openEnds->beta)
+        << " (cars and density above: at step 0); exact current "
+        << (run.exactCurrent ? shortNumber(run.exactCurrent->current) + " cars/step (parallel TASEP, " +
+                                   run.exactCurrent->phase + " phase: " + run.exactCurrent->formula + ")"
+                             : std::string("none known (only rule 184 and NaSch vmax 1 without p_slow)"))
+        << "\n";
+  }
   out << "physical units: cell " << shortNumber(units.cellLengthMetres) << " m, step " << shortNumber(units.stepSeconds)
       << " s\n\n";
   Table table({"quantity", "mean +- error", "unit", "physical", "physical unit", "tau_int (rows)", "eff. samples",

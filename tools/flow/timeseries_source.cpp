@@ -18,12 +18,18 @@ Timeseries openTimeseries(const std::string& path) {
   return timeseries;
 }
 
-ColumnSeries::ColumnSeries(const Timeseries& timeseries, const std::string& name)
+ColumnSeries::ColumnSeries(const Timeseries& timeseries, const std::string& name, double scale)
     : dataset_(h5::openDataset(timeseries.file.get(), name, timeseries.file.path())),
       rows_(timeseries.rows),
+      scale_(scale),
       what_("/" + name + " of " + timeseries.file.path()) {}
 
-void ColumnSeries::read(std::uint64_t first, std::span<double> out) const { readRows(dataset_, first, out, what_); }
+void ColumnSeries::read(std::uint64_t first, std::span<double> out) const {
+  readRows(dataset_, first, out, what_);
+  if (scale_ != 1.0) {
+    for (double& value : out) value *= scale_;
+  }
+}
 
 DetectorSeries::DetectorSeries(const Timeseries& timeseries, std::uint64_t index)
     : dataset_(h5::openDataset(timeseries.file.get(), "detectors/count", timeseries.file.path())),

@@ -29,13 +29,15 @@ Timeseries openTimeseries(const std::string& path);
 // Rows 0 .. rows-1 of a one-dimensional column.
 class ColumnSeries final : public analysis::SeriesSource {
  public:
-  ColumnSeries(const Timeseries& timeseries, const std::string& name);
+  // Each value times `scale` (the exit rate: /left / timeseries_every).
+  ColumnSeries(const Timeseries& timeseries, const std::string& name, double scale = 1.0);
   std::uint64_t size() const override { return rows_; }
   void read(std::uint64_t first, std::span<double> out) const override;
 
  private:
   h5::Dataset dataset_;
   std::uint64_t rows_;
+  double scale_;
   std::string what_;
 };
 

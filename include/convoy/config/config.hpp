@@ -21,6 +21,10 @@ struct Config {
   struct Road {
     std::uint64_t cells = 0;  // required
     Boundary boundary = Boundary::Periodic;
+    // Open roads (docs/model.md "Open roads"): the probabilities that a car enters cell 0 (alpha) and
+    // that the car in the last cell leaves (beta) in a step. Required with an open boundary.
+    double alpha = 0.0;
+    double beta = 0.0;
   } road;
   struct Model {
     ModelType type = ModelType::Rule184;

@@ -66,6 +66,10 @@ inline constexpr const char* kDetectorsAttribute = "detectors";
 inline constexpr const char* kOpenRowStepsAttribute = "open_row_steps";
 inline constexpr const char* kOpenRowDistanceAttribute = "open_row_distance";
 inline constexpr const char* kOpenRowCountsDataset = "open_row_detector_counts";
+// Open roads only: the open row's car-steps and the cars that entered and left in it.
+inline constexpr const char* kOpenRowCarStepsAttribute = "open_row_car_steps";
+inline constexpr const char* kOpenRowEnteredAttribute = "open_row_entered";
+inline constexpr const char* kOpenRowLeftAttribute = "open_row_left";
 inline constexpr const char* kStateChecksumAttribute = "state_checksum";
 // What a checkpoint of format 1 (convoy 0.1) has and format 2 has not.
 inline constexpr const char* kFormat1TimeseriesGroup = "timeseries";
@@ -75,6 +79,10 @@ inline constexpr const char* kStepDataset = "step";
 inline constexpr const char* kDistanceDataset = "distance";
 inline constexpr const char* kFlowDataset = "flow";
 inline constexpr const char* kMeanVelocityDataset = "mean_velocity";
+// Open roads only: the cars on the road after each row, and those that entered and left in it.
+inline constexpr const char* kCarsDataset = "cars";
+inline constexpr const char* kEnteredDataset = "entered";
+inline constexpr const char* kLeftDataset = "left";
 inline constexpr const char* kDetectorPositionDataset = "detectors/position";
 inline constexpr const char* kDetectorCountDataset = "detectors/count";
 inline constexpr std::uint64_t kMostDetectors = 4096;

@@ -27,12 +27,14 @@ struct VerifiedRows {
 
 class TimeseriesWriter {
  public:
-  // A new file (replacing an earlier one) with empty tables and the detector positions.
+  // A new file (replacing an earlier one) with empty tables and the detector positions; an open
+  // road's (`openRoad`) also has the columns /cars, /entered and /left.
   static TimeseriesWriter create(const std::string& path, const RunIdentity& identity, std::uint64_t rowEvery,
-                                 std::span<const std::uint64_t> detectors);
+                                 std::span<const std::uint64_t> detectors, bool openRoad = false);
   // The file of earlier segments, cut back to its first `verified.rows` rows.
   static TimeseriesWriter continueAt(const std::string& path, const RunIdentity& identity, std::uint64_t rowEvery,
-                                     std::span<const std::uint64_t> detectors, const VerifiedRows& verified);
+                                     std::span<const std::uint64_t> detectors, const VerifiedRows& verified,
+                                     bool openRoad = false);
 
   // Keeps rows in memory until the next flush.
   void append(std::span<const FlowRow> rows);
@@ -47,12 +49,15 @@ class TimeseriesWriter {
 
  private:
   static constexpr std::size_t kMostPendingRows = std::size_t{1} << 16;
-  TimeseriesWriter(h5::OpenFile file, const RunIdentity& identity, std::size_t detectors, VerifiedRows verified);
+  TimeseriesWriter(h5::OpenFile file, const RunIdentity& identity, std::size_t detectors, VerifiedRows verified,
+                   bool openRoad);
 
   h5::OpenFile file_;
   RunIdentity identity_;
   std::size_t detectors_;
-  std::vector<h5::Dataset> columns_;  // distance, flow, mean_velocity, detectors/count, step
+  bool openRoad_;
+  // distance, flow, mean_velocity, detectors/count, (open roads: cars, entered, left,) step
+  std::vector<h5::Dataset> columns_;
   std::vector<FlowRow> pending_;
   std::uint64_t rows_ = 0;
   Checksum checksum_;
@@ -94,6 +99,7 @@ class PrefixChecker {
 // pieces) and checks them against `marks`. A file that is missing, not a time series of this run
 // (`detectors` positions, `rowEvery`), or unreadable gives every mark nullopt and says why.
 PrefixCheck checkTimeseriesPrefixes(const std::string& path, std::uint64_t rowEvery,
-                                    std::span<const std::uint64_t> detectors, std::span<const SeriesMark> marks);
+                                    std::span<const std::uint64_t> detectors, std::span<const SeriesMark> marks,
+                                    bool openRoad = false);
 
 }  // namespace convoy::io

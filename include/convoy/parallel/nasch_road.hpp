@@ -43,7 +43,10 @@ class NaschRoad final : public Road {
  private:
   // A car that passed a detector lands on one of the vmax cells from the detector's on.
   std::uint64_t landingCells() const override { return model_.vmax; }
-  std::uint64_t step(std::uint64_t step);
+  // Step `step`, the j-th of an advance.
+  std::uint64_t step(std::uint64_t step, std::uint64_t j);
+  // An open road's entry and exit after a step; returns the cells travelled by a car leaving.
+  std::uint64_t actAtEnds(std::uint64_t step, std::uint64_t j);
   // `steps` (<= k) steps after one exchange of D words with each neighbour.
   void advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
                    std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals);
@@ -63,6 +66,7 @@ class NaschRoad final : public Road {
   nasch::Placement leftPlacement_, rightPlacement_;
   nasch::State left_, right_, nextLeft_, nextRight_;
   nasch::State ownLeftHalo_, ownRightHalo_, leftInnerHalo_, rightInnerHalo_, emptyHalo_;
+  nasch::State wallHalo_;  // open roads: the right halo of the last cell, a standing car
 };
 
 }  // namespace convoy

@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
+#include "convoy/model/road_ends.hpp"
 #include "convoy/model/rule184.hpp"
 #include "convoy/parallel/comm.hpp"
 
@@ -31,7 +33,13 @@ struct RoadOptions {
   std::uint64_t haloWords = 4;
   std::uint64_t tileWords = 1024;
   rule184::Isa isa = rule184::Isa::Best;  // the kernel variant (tests run each)
+  // An open road's ends (docs/model.md "Open roads"); none: a ring. One step per exchange then, as
+  // the ends act after every step.
+  std::optional<road_ends::Ends> openEnds;
 };
+
+// The ends of `config`'s road if it is open.
+std::optional<road_ends::Ends> openEndsOf(const Config& config);
 
 class Road {
  public:
@@ -64,13 +72,33 @@ class Road {
   // Halo exchanges so far (each is one message to either neighbour and one from either).
   std::uint64_t exchanges() const { return exchanges_; }
 
+  // An open road: cars enter at cell 0 and leave from the last cell (a ring otherwise).
+  bool open() const { return ends_.has_value(); }
+  // The cars that entered the road and that left it in each step of the last advance() on this rank
+  // (only the ranks that own cell 0, or the last cell, count any).
+  std::span<const std::uint64_t> entriesOfLastAdvance() const { return entries_; }
+  std::span<const std::uint64_t> exitsOfLastAdvance() const { return exits_; }
+
   std::uint64_t localCars() const;
   // Collective: the whole road's car count and digest (docs/model.md).
   std::uint64_t globalCars() const;
   std::uint64_t globalDigest() const;
 
  protected:
-  Road(const Comm& comm, const Decomposition& decomposition);
+  Road(const Comm& comm, const Decomposition& decomposition, std::optional<road_ends::Ends> ends = {});
+
+  // What the ends of an open road do in step `step`, the j-th (0-based) of an advance of `steps`:
+  // beginEndEvents(steps) starts the advance's record; endEvents decides, from whether this rank's
+  // cell 0 was empty and its last cell of the road held a car at the start of the step, and records
+  // it. Both false on ranks that own neither end, and on rings.
+  struct EndEvents {
+    bool enters = false;
+    bool leaves = false;
+  };
+  void beginEndEvents(std::uint64_t steps);
+  EndEvents endEvents(std::uint64_t step, std::uint64_t j, bool firstCellEmpty, bool lastCellHoldsCar);
+  bool ownsFirstCell() const { return !range_.empty() && range_.begin == 0; }
+  bool ownsLastCell() const { return !range_.empty() && range_.end == decomposition_.cells(); }
 
   // The cells after a detector's on which a car that passed it may stand (rule 184: 1, NaSch: vmax).
   virtual std::uint64_t landingCells() const { return 1; }
@@ -84,9 +112,11 @@ class Road {
   Decomposition decomposition_;
   CellRange range_;
   std::vector<std::uint64_t> toLeft_, toRight_, fromLeft_, fromRight_;
+  std::optional<road_ends::Ends> ends_;
 
  private:
   std::uint64_t exchanges_ = 0;
+  std::vector<std::uint64_t> entries_, exits_;
 };
 
 // The road of `config.model` for this rank, empty (no cars).

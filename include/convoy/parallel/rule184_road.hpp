@@ -19,8 +19,8 @@ class Rule184Road final : public Road {
   std::span<const std::uint64_t> words() const override { return current_; }
   std::span<std::uint64_t> words() override { return current_; }
 
-  // The most steps one advance() may take: the halo depth in cells (halo_plan.hpp).
-  std::uint64_t stepsPerExchange() const override { return haloCells_; }
+  // The most steps one advance() may take: the halo depth in cells (halo_plan.hpp); 1 on an open road.
+  std::uint64_t stepsPerExchange() const override { return open() ? 1 : haloCells_; }
   // Road's advance, with the halo exchange overlapped with the tiles that do not need the halos.
   // Rule 184 needs no step number (it has no randomness); a step's distance is its moves. A
   // detector's arrivals are the cars that moved into its cell (from the cell before it).
@@ -30,6 +30,10 @@ class Rule184Road final : public Road {
   std::uint64_t step();
 
  private:
+  void closeEnds();
+  void actAtEnds(std::uint64_t step, std::span<const LocalDetector> detectors, std::span<std::uint64_t> distances,
+                 std::span<std::uint64_t> arrivals);
+
   RoadOptions options_;
   std::uint64_t haloCells_;
   std::vector<std::uint64_t> current_;

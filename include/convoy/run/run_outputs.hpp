@@ -30,7 +30,9 @@ class RunOutputs {
   // Collective, after flush(): the rows of the series files on disk, on every rank.
   io::SeriesMark timeseriesMark() const;
   io::SeriesMark spacetimeMark() const;
-  const io::RunIdentity& identity() const { return identity_; }
+  // The run's identity, with the cars on the road now (what a snapshot or checkpoint of this step
+  // records; the series files keep the cars at their start).
+  io::RunIdentity identity() const;
   // The snapshots this run segment wrote.
   std::uint64_t snapshotsWritten() const { return snapshotsWritten_; }
 

@@ -21,6 +21,7 @@ namespace convoy {
 struct FlowBlock {
   std::uint64_t firstStep = 0;
   std::span<const std::int64_t> moves;
+  std::span<const std::uint64_t> cars;  // the cars on the road at the start of each of those steps
   std::span<const FlowRow> rows;
   double elapsedSeconds = 0.0;  // rank 0's wall time since the loop started
 };
@@ -48,8 +49,9 @@ struct RunSummary {
   bool stoppedEarly = false;
   std::uint64_t steps = 0;  // steps run in this segment
   std::uint64_t cells = 0;
-  std::uint64_t cars = 0;
-  double seconds = 0.0;  // wall time of the step loop
+  std::uint64_t cars = 0;       // at the start of the segment
+  std::uint64_t carsAtEnd = 0;  // at its end (the same on a ring road)
+  double seconds = 0.0;         // wall time of the step loop
   double lastMeanVelocity = 0.0;
   std::uint64_t digest = 0;
   double mcops() const;  // million cell updates per second
@@ -76,6 +78,7 @@ class Simulation {
 
   RunSummary run();
   const Road& road() const { return *road_; }
+  // The cars on the road now (after the last block the ranks reduced): they change on open roads.
   std::uint64_t cars() const { return cars_; }
   const Decomposition& decomposition() const { return decomposition_; }
   std::uint64_t startStep() const { return start_.step; }

@@ -1,6 +1,7 @@
 """read_series: timeseries.h5 (the flow time series and the detector counts), also while convoy writes it."""
 
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -21,6 +22,15 @@ class Series:
     distance: np.ndarray       # int64 [rows]: cells travelled by all cars in the row
     flow: np.ndarray           # float64 [rows]
     mean_velocity: np.ndarray  # float64 [rows]
+    # Open roads only (None on a ring): the cars on the road after each row, and the cars that
+    # entered the road at cell 0 and left it from the last cell in each row.
+    cars_per_row: Optional[np.ndarray] = None  # int64 [rows]
+    entered: Optional[np.ndarray] = None       # int64 [rows]
+    left: Optional[np.ndarray] = None          # int64 [rows]
+
+    @property
+    def open_road(self):
+        return self.cars_per_row is not None
 
     def __len__(self):
         return len(self.step)
@@ -37,16 +47,20 @@ def read_series(path):
     len(/step) rows are complete, also in a file that a running convoy is writing."""
     with open_file(path, (file_format.TIMESERIES,)) as handle:
         rows = dataset(handle, file_format.STEP).shape[0]
-        columns = {name: dataset(handle, name)[:rows]
-                   for name in (file_format.STEP, file_format.DISTANCE, file_format.FLOW,
-                                file_format.MEAN_VELOCITY)}
+        open_road = file_format.CARS_PER_ROW in handle
+        names = (file_format.STEP, file_format.DISTANCE, file_format.FLOW, file_format.MEAN_VELOCITY)
+        if open_road:
+            names += (file_format.CARS_PER_ROW, file_format.ENTERED, file_format.LEFT)
+        columns = {name: dataset(handle, name)[:rows] for name in names}
         return Series(path=str(path), model=attribute(handle, file_format.MODEL, "?"),
                       cells=int(attribute(handle, file_format.CELLS, 0)),
                       cars=int(attribute(handle, file_format.CARS, 0)),
                       every=int(attribute(handle, file_format.TIMESERIES_EVERY, 1)),
                       config_text=attribute(handle, file_format.CONFIG, ""),
                       step=columns[file_format.STEP], distance=columns[file_format.DISTANCE],
-                      flow=columns[file_format.FLOW], mean_velocity=columns[file_format.MEAN_VELOCITY])
+                      flow=columns[file_format.FLOW], mean_velocity=columns[file_format.MEAN_VELOCITY],
+                      cars_per_row=columns.get(file_format.CARS_PER_ROW), entered=columns.get(file_format.ENTERED),
+                      left=columns.get(file_format.LEFT))
 
 
 def read_detectors(path):

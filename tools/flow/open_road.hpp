@@ -1,0 +1,37 @@
+// What convoy-flow knows of open roads (docs/model.md "Open roads"): the ends' probabilities a run
+// stored in its config, and the exact stationary current where one is known: rule 184 and NaSch with
+// vmax 1 (without slow-to-start) are the parallel-update TASEP, hop probability p = 1 - p_brake (1 for
+// rule 184), solved exactly by Evans, Rajewsky & Speer (1999) and de Gier & Nienhuis (1999).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "convoy_file.hpp"
+#include "model_parameters.hpp"
+
+namespace convoy::flow {
+
+struct OpenEnds {
+  double alpha = 0.0;
+  double beta = 0.0;
+};
+
+// The ends of an open road from the stored config (YAML text); none for a ring road. Throws
+// InputError naming the source when road.alpha or road.beta is missing or not a probability.
+std::optional<OpenEnds> openEndsFromYaml(const std::string& yamlText, const std::string& source);
+std::optional<OpenEnds> openEndsOf(const ConvoyFile& file);
+
+struct ExactCurrent {
+  double current = 0.0;  // cars per step
+  std::string phase;     // "low density", "high density", "maximal current"
+  std::string formula;   // with the values, e.g. "alpha (p - alpha) / (p - alpha^2), p = 0.75"
+};
+
+// With a_c = 1 - sqrt(1 - p): low density (alpha < beta, alpha < a_c) J = alpha (p - alpha) / (p -
+// alpha^2); high density the same in beta; maximal current (alpha, beta >= a_c) J = a_c / 2. None
+// for NaSch with vmax > 1 or slow-to-start.
+std::optional<ExactCurrent> exactOpenCurrent(const std::string& model, const std::optional<NaschParameters>& nasch,
+                                             const OpenEnds& ends);
+
+}  // namespace convoy::flow
