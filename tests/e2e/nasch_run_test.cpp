@@ -71,25 +71,14 @@ TEST(Nasch, PreparedStartsWithSlowToStartRestartOnOtherRankCountsIdentically) {
   std::string config = naschConfig("5", "  density: 0.3\n  seed: 17\n  layout: jam\n  velocity: random\n");
   config.replace(config.find("p_brake: 0.25\n"), 14, "p_brake: 0.25\n  p_slow: 0.75\n");
   writeFile(work.path() / "config.yaml", config);
-  const fs::path pieces = work.path() / "pieces";
-  const CommandResult first =
-      runCommand(mpiConvoyCommand(3, {"run", "config.yaml", "--output", pieces.string(), "--set", "run.steps=200"}),
-                 work.path(), kTimeout);
-  ASSERT_EQ(first.exitStatus, 0) << first.describe();
-  const CommandResult second =
-      runCommand(mpiConvoyCommand(2, {"run", "config.yaml", "--output", pieces.string()}), work.path(), kTimeout);
-  ASSERT_EQ(second.exitStatus, 0) << second.describe();
-  EXPECT_NE(second.all().find("continuing from"), std::string::npos) << second.describe();
-  const fs::path straight = work.path() / "straight";
-  const CommandResult whole =
-      runCommand(mpiConvoyCommand(4, {"run", "config.yaml", "--output", straight.string()}), work.path(), kTimeout);
-  ASSERT_EQ(whole.exitStatus, 0) << whole.describe();
-  const CommandResult same = compareRuns(straight, pieces);
+  const PiecewiseRun run = runInPiecesAndStraight(work.path(), 200);
+  ASSERT_EQ(run.failure, "");
+  const CommandResult same = compareRuns(run.straight, run.pieces);
   EXPECT_EQ(same.exitStatus, 0) << same.describe();
-  EXPECT_EQ(storedDigest(pieces / "snapshots" / "snapshot_000000000400.h5", work.path()),
-            storedDigest(straight / "snapshots" / "snapshot_000000000400.h5", work.path()));
+  EXPECT_EQ(storedDigest(run.pieces / "snapshots" / "snapshot_000000000400.h5", work.path()),
+            storedDigest(run.straight / "snapshots" / "snapshot_000000000400.h5", work.path()));
   // The resolved config the run wrote holds the prepared start and p_slow.
-  const std::string resolved = readFile(straight / "config.yaml");
+  const std::string resolved = readFile(run.straight / "config.yaml");
   for (const std::string line : {"layout: jam", "velocity: random", "p_slow: 0.75"}) {
     EXPECT_NE(resolved.find(line), std::string::npos) << line << " not in:\n" << resolved;
   }

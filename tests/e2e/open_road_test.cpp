@@ -45,30 +45,20 @@ print("rows", len(cars), "cars at the end", cars[-1], "entered", entered.sum(), 
 void expectRestartOnOtherRankCountsIsIdentical(const std::string& model) {
   TemporaryDirectory work;
   writeFile(work.path() / "config.yaml", openConfig(model));
-  const fs::path pieces = work.path() / "pieces";
-  const CommandResult first =
-      runCommand(mpiConvoyCommand(3, {"run", "config.yaml", "--output", pieces.string(), "--set", "run.steps=200"}),
-                 work.path(), kTimeout);
-  ASSERT_EQ(first.exitStatus, 0) << first.describe();
-  const CommandResult second =
-      runCommand(mpiConvoyCommand(2, {"run", "config.yaml", "--output", pieces.string()}), work.path(), kTimeout);
-  ASSERT_EQ(second.exitStatus, 0) << second.describe();
-  EXPECT_NE(second.all().find("continuing from"), std::string::npos) << second.describe();
-  const fs::path straight = work.path() / "straight";
-  const CommandResult whole =
-      runCommand(mpiConvoyCommand(4, {"run", "config.yaml", "--output", straight.string()}), work.path(), kTimeout);
-  ASSERT_EQ(whole.exitStatus, 0) << whole.describe();
-  EXPECT_NE(whole.all().find(" at the end"), std::string::npos) << "the summary names the cars at the end\n"
-                                                                << whole.describe();
-  const CommandResult same = compareRuns(straight, pieces);
+  const PiecewiseRun run = runInPiecesAndStraight(work.path(), 200);
+  ASSERT_EQ(run.failure, "");
+  EXPECT_NE(run.whole.all().find(" at the end"), std::string::npos) << "the summary names the cars at the end\n"
+                                                                    << run.whole.describe();
+  const CommandResult same = compareRuns(run.straight, run.pieces);
   EXPECT_EQ(same.exitStatus, 0) << same.describe();
 
   writeFile(work.path() / "check_series.py", kSeriesCheck);
   const CommandResult series =
-      runCommand({CONVOY_PYTHON, "check_series.py", (straight / "timeseries.h5").string()}, work.path(), kTimeout);
+      runCommand({CONVOY_PYTHON, "check_series.py", (run.straight / "timeseries.h5").string()}, work.path(), kTimeout);
   EXPECT_EQ(series.exitStatus, 0) << series.describe();
-  const CommandResult inspected = runCommand(
-      convoyCommand({"inspect", (pieces / "snapshots" / "snapshot_000000000400.h5").string()}), work.path(), kTimeout);
+  const CommandResult inspected =
+      runCommand(convoyCommand({"inspect", (run.pieces / "snapshots" / "snapshot_000000000400.h5").string()}),
+                 work.path(), kTimeout);
   EXPECT_EQ(inspected.exitStatus, 0) << inspected.describe();
   EXPECT_NE(inspected.out.find("cars counted in the road"), std::string::npos) << inspected.describe();
   EXPECT_NE(inspected.out.find("(matches)"), std::string::npos) << inspected.describe();

@@ -279,4 +279,23 @@ StraightRun runStraight(const fs::path& work, const fs::path& output, const std:
   return run;
 }
 
+PiecewiseRun runInPiecesAndStraight(const fs::path& work, std::uint64_t stopAt, RankCounts ranks,
+                                    std::chrono::seconds timeout) {
+  PiecewiseRun run{work / "pieces", work / "straight", {}, {}};
+  const CommandResult first = runCommand(
+      runCommandLine(ranks.first, run.pieces, {"--set", "run.steps=" + std::to_string(stopAt)}), work, timeout);
+  if (first.exitStatus != 0) {
+    run.failure = "the first piece failed: " + first.describe();
+    return run;
+  }
+  const CommandResult second = runCommand(runCommandLine(ranks.second, run.pieces), work, timeout);
+  if (second.exitStatus != 0 || second.all().find("continuing from") == std::string::npos) {
+    run.failure = "the second piece did not continue from the first: " + second.describe();
+    return run;
+  }
+  run.whole = runCommand(runCommandLine(ranks.straight, run.straight), work, timeout);
+  if (run.whole.exitStatus != 0) run.failure = "the straight run failed: " + run.whole.describe();
+  return run;
+}
+
 }  // namespace convoy::e2e

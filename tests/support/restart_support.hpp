@@ -104,4 +104,21 @@ struct StraightRun {
 StraightRun runStraight(const std::filesystem::path& work, const std::filesystem::path& output,
                         const std::vector<std::string>& more = {});
 
+// `work`/config.yaml run twice: in pieces, stopped at step `stopAt` (--set run.steps=) on
+// `ranks.first` ranks and continued to its end on `ranks.second`, into `work`/pieces; and straight
+// on `ranks.straight` ranks into `work`/straight. `failure` is empty when every launch succeeded
+// and the second piece continued from the first; else it describes the launch that did not.
+struct RankCounts {
+  int first = 3;
+  int second = 2;
+  int straight = 4;
+};
+struct PiecewiseRun {
+  std::filesystem::path pieces, straight;
+  CommandResult whole;  // the straight run
+  std::string failure;
+};
+PiecewiseRun runInPiecesAndStraight(const std::filesystem::path& work, std::uint64_t stopAt, RankCounts ranks = {},
+                                    std::chrono::seconds timeout = std::chrono::seconds(180));
+
 }  // namespace convoy::e2e
