@@ -173,12 +173,10 @@ ExitCode runCommand(const Comm& comm, const Arguments& arguments) {
     recordSegmentEnd(comm, config, control.exitCode(), end);
   } catch (const RuntimeError& error) {
     // A failure every rank shares (a time series or a final checkpoint that cannot be written):
-    // the message says where the run can go on from.
-    const std::string text =
-        std::string(error.what()) + (std::string(error.what()).find("checkpoint") != std::string::npos &&
-                                             std::string(error.what()).find("run the same command") != std::string::npos
-                                         ? ""
-                                         : "; " + control.whereToContinue());
+    // the message says where the run can go on from, once (a failed final checkpoint has said it).
+    const std::string what = error.what();
+    const std::string where = control.whereToContinue();
+    const std::string text = what.find(where) != std::string::npos ? what : what + "; " + where;
     recordSegmentEnd(comm, config, ExitCode::RuntimeFailure, text);
     throw RuntimeError(text, error.scope());
   }

@@ -68,13 +68,15 @@ void CollectiveFile::writeAt(std::uint64_t offset, std::span<const std::uint64_t
 }
 
 void CollectiveFile::readAt(std::uint64_t offset, std::span<std::uint64_t> words) {
-  MPI_Status status;
+  MPI_Status status{};
   checkIo(MPI_File_read_at_all(file_, static_cast<MPI_Offset>(offset), words.empty() ? &placeholder : words.data(),
                                wordsCount(words.size()), MPI_UINT64_T, &status),
           "read " + path_);
+  // A read of nothing may leave the status unset (OpenMPI does): only a read of something has a count.
+  if (words.empty()) return;
   int read = 0;
   MPI_Get_count(&status, MPI_UINT64_T, &read);
-  if (static_cast<std::size_t>(read) != words.size()) {
+  if (read == MPI_UNDEFINED || static_cast<std::size_t>(read) != words.size()) {
     throw Error("cannot read " + path_ + ": it ends before its data does (truncated?)");
   }
 }

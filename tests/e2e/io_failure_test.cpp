@@ -155,6 +155,9 @@ TEST_P(IoFailure, NeverHangsFollowsThePolicyAndFinishesIdenticalAfterwards) {
       EXPECT_NE(failed.all().find("there is no checkpoint yet"), std::string::npos) << failed.describe();
     }
     EXPECT_EQ(readFile(output / "run.status").substr(0, 2), "1 ");
+    // Where to go on from is said once (not again by each layer the failure passes through).
+    const std::string status = readFile(output / "run.status");
+    EXPECT_EQ(countOccurrences(status, "checkpoint is ") + countOccurrences(status, "no checkpoint yet"), 1u) << status;
     // Once the disk is mended, the same command finishes the run.
     const CommandResult resumed = runCommand(runCommandLine(failure.ranks, output), work, std::chrono::seconds(120));
     ASSERT_EQ(resumed.exitStatus, 0) << resumed.describe();
