@@ -126,8 +126,8 @@ std::uint64_t NaschRoad::step(std::uint64_t step, std::uint64_t j) {
 // it) leaves, one cell travelled; a car enters cell 0 at vmax, as if it came from a road before it.
 std::uint64_t NaschRoad::actAtEnds(std::uint64_t step, std::uint64_t j) {
   const std::uint64_t last = range_.cells() - 1;
-  const EndEvents events = endEvents(step, j, ownsFirstCell() && !packed::cell(current_.occupancy, 0),
-                                     ownsLastCell() && packed::cell(current_.occupancy, last));
+  const EndEvents events =
+      endEvents(step, j, !packed::cell(current_.occupancy, 0), packed::cell(current_.occupancy, last));
   const auto put = [&](std::uint64_t offset, bool car, unsigned velocity) {
     packed::setCell(next_.occupancy, offset, car);
     for (unsigned b = 0; b < planes_; ++b) {

@@ -20,6 +20,7 @@ Road::Road(const Comm& comm, const Decomposition& decomposition, std::optional<r
     : comm_(comm), decomposition_(decomposition), range_(decomposition.range(comm.rank())), ends_(ends) {}
 
 void Road::beginEndEvents(std::uint64_t steps) {
+  if (!ends_) return;
   entries_.assign(steps, 0);
   exits_.assign(steps, 0);
 }
@@ -62,11 +63,20 @@ void Road::sizeHaloMessages(std::uint64_t words) {
   for (auto* message : {&toLeft_, &toRight_, &fromLeft_, &fromRight_}) message->assign(words, 0);
 }
 
+int Road::leftNeighbour() const {
+  return open() && ownsFirstCell() ? Comm::kNoNeighbour : decomposition_.leftNeighbour(comm_.rank());
+}
+
+int Road::rightNeighbour() const {
+  return open() && ownsLastCell() ? Comm::kNoNeighbour : decomposition_.rightNeighbour(comm_.rank());
+}
+
 PendingExchange Road::startHaloExchange() {
-  const int rank = comm_.rank();
+  const int left = leftNeighbour();
+  const int right = rightNeighbour();
+  if (left == Comm::kNoNeighbour && right == Comm::kNoNeighbour) return {};  // an open road on one rank
   ++exchanges_;
-  return comm_.startExchange(decomposition_.leftNeighbour(rank), decomposition_.rightNeighbour(rank), toLeft_, toRight_,
-                             fromLeft_, fromRight_);
+  return comm_.startExchange(left, right, toLeft_, toRight_, fromLeft_, fromRight_);
 }
 
 std::uint64_t Road::localCars() const { return packed::countCars(words()); }

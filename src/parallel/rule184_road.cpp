@@ -71,8 +71,7 @@ void Rule184Road::closeEnds() {
 void Rule184Road::actAtEnds(std::uint64_t step, std::span<const LocalDetector> detectors,
                             std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals) {
   const std::uint64_t last = range_.cells() - 1;
-  const EndEvents events =
-      endEvents(step, 0, ownsFirstCell() && !packed::cell(current_, 0), ownsLastCell() && packed::cell(current_, last));
+  const EndEvents events = endEvents(step, 0, !packed::cell(current_, 0), packed::cell(current_, last));
   if (events.leaves) {
     packed::setCell(next_, last, false);
     distances[0] += 1;

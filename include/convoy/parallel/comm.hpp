@@ -100,10 +100,12 @@ class Comm {
   // the rest of its work, so collective calls that may fail on one rank need a section each).
   void agree(const std::function<void()>& work) const;
 
-  // The halo exchange around the ring: sends `toLeft` to rank `left` and `toRight` to rank `right`,
+  // The halo exchange with the neighbours: sends `toLeft` to rank `left` and `toRight` to rank `right`,
   // and receives what those ranks send this way (`fromLeft` from `left`, `fromRight` from `right`).
   // Posts the receives and sends and returns at once, so that the caller can compute what does not
-  // need the halos while the messages travel.
+  // need the halos while the messages travel. A side whose neighbour is kNoNeighbour (the end of an
+  // open road) sends nothing and leaves its `from` buffer as it was.
+  static constexpr int kNoNeighbour = MPI_PROC_NULL;
   [[nodiscard]] PendingExchange startExchange(int left, int right, std::span<const std::uint64_t> toLeft,
                                               std::span<const std::uint64_t> toRight, std::span<std::uint64_t> fromLeft,
                                               std::span<std::uint64_t> fromRight) const;

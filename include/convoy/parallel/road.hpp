@@ -88,9 +88,10 @@ class Road {
   Road(const Comm& comm, const Decomposition& decomposition, std::optional<road_ends::Ends> ends = {});
 
   // What the ends of an open road do in step `step`, the j-th (0-based) of an advance of `steps`:
-  // beginEndEvents(steps) starts the advance's record; endEvents decides, from whether this rank's
-  // cell 0 was empty and its last cell of the road held a car at the start of the step, and records
-  // it. Both false on ranks that own neither end, and on rings.
+  // beginEndEvents(steps) starts the advance's record (on open roads); endEvents decides, from
+  // whether this rank's first cell was empty and its last cell held a car at the start of the step,
+  // and records it. Only the rank owning cell 0 lets a car enter, only the one owning the road's
+  // last cell lets one leave; both false on rings.
   struct EndEvents {
     bool enters = false;
     bool leaves = false;
@@ -104,9 +105,12 @@ class Road {
   virtual std::uint64_t landingCells() const { return 1; }
   // Sizes the four halo messages (to and from either neighbour) to `words` words each.
   void sizeHaloMessages(std::uint64_t words);
-  // The one halo protocol: sends toLeft_ and toRight_ to the ring neighbours and receives fromLeft_
-  // and fromRight_, without blocking; the caller computes what needs no halo, then waits.
+  // The one halo protocol: sends toLeft_ and toRight_ to the neighbours and receives fromLeft_ and
+  // fromRight_, without blocking; the caller computes what needs no halo, then waits. An open road
+  // has no neighbour before cell 0 nor after its last cell: those halos are the caller's to fill.
   [[nodiscard]] PendingExchange startHaloExchange();
+  int leftNeighbour() const;   // Comm::kNoNeighbour at the start of an open road
+  int rightNeighbour() const;  // Comm::kNoNeighbour at the end of an open road
 
   Comm comm_;  // a copy: it only wraps the MPI handle, which the caller keeps alive
   Decomposition decomposition_;
