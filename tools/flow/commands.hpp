@@ -28,6 +28,10 @@ struct DiagramOptions {
 };
 void diagramCommand(const DiagramOptions& options, std::ostream& out, std::ostream& err);
 
+// The phase diagram of open-road runs (the same inputs as the fundamental diagram).
+using PhaseOptions = DiagramOptions;
+void phaseCommand(const PhaseOptions& options, std::ostream& out, std::ostream& err);
+
 struct JamsOptions {
   std::vector<std::string> files;  // snapshots or checkpoints
   OutputFormat format = OutputFormat::Table;

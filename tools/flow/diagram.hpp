@@ -7,20 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "campaign.hpp"
 #include "model_parameters.hpp"
 
 namespace convoy::flow {
-
-// A run found among the command's arguments.
-struct RunLocation {
-  std::string directory;   // as the user will recognise it (the argument, or the root / subdirectory)
-  std::string timeseries;  // its timeseries.h5
-};
-
-// Each argument is a run directory (it has timeseries.h5), a timeseries.h5 itself, or a campaign
-// root whose immediate subdirectories hold runs. `notes` gets one line per campaign root saying which
-// runs were found. Throws InputError for an argument that is none of these.
-std::vector<RunLocation> findRuns(const std::vector<std::string>& arguments, std::vector<std::string>& notes);
 
 struct DiagramRow {
   std::string directory;

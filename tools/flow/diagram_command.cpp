@@ -10,16 +10,7 @@ void writeJson(const Diagram& diagram, std::ostream& out) {
   json.beginObject();
   json.field("command", "diagram");
   json.field("model", diagram.model);
-  if (diagram.nasch) {
-    json.field("vmax", diagram.nasch->vmax);
-    json.field("p_brake", diagram.nasch->pBrake);
-    json.field("p_slow", diagram.nasch->pSlow);
-  } else {
-    for (const char* key : {"vmax", "p_brake", "p_slow"}) {
-      json.key(key);
-      json.null();
-    }
-  }
+  writeNaschFields(json, diagram.nasch);
   if (diagram.exactCurve) {
     json.field("exact_curve", *diagram.exactCurve);
   } else {
@@ -86,21 +77,9 @@ void writeTable(const Diagram& diagram, std::ostream& out) {
 }  // namespace
 
 void diagramCommand(const DiagramOptions& options, std::ostream& out, std::ostream& err) {
-  std::vector<std::string> notes;
-  const std::vector<RunLocation> runs = findRuns(options.inputs, notes);
-  for (const auto& note : notes) err << "convoy-flow: " << note << "\n";
+  const std::vector<RunLocation> runs = findRuns(options.inputs, err);
   const Diagram diagram = computeDiagram(runs, options.burnInSteps);
-  switch (options.format) {
-    case OutputFormat::Json:
-      writeJson(diagram, out);
-      break;
-    case OutputFormat::Csv:
-      writeCsv(diagram, out);
-      break;
-    case OutputFormat::Table:
-      writeTable(diagram, out);
-      break;
-  }
+  writeInFormat(options.format, diagram, out, writeJson, writeCsv, writeTable);
   for (const auto& warning : diagram.warnings) warn(err, warning);
 }
 

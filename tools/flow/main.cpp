@@ -1,4 +1,4 @@
-// convoy-flow: statistics of convoy's output files (docs/analysis.md): stats, diagram, jams.
+// convoy-flow: statistics of convoy's output files (docs/analysis.md): stats, diagram, phase, jams.
 // Runs without mpiexec: files are opened with HDF5's default driver, which needs no MPI_Init.
 #include <CLI/CLI.hpp>
 
@@ -18,6 +18,7 @@ namespace {
 struct Arguments {
   StatsOptions stats;
   DiagramOptions diagram;
+  PhaseOptions phase;
   JamsOptions jams;
   std::string burnInSteps;
   bool json = false;
@@ -41,6 +42,17 @@ CLI::Option* addBurnIn(CLI::App* command, Arguments& arguments) {
       ->add_option("--burn-in", arguments.burnInSteps,
                    "steps to discard from the start (rounded up to whole rows); default: found by MSER on the flow")
       ->type_name("STEPS");
+}
+
+// A command over the runs of a campaign (diagram, phase): directories, --burn-in, the output form.
+CLI::App* addCampaignCommand(CLI::App& app, const std::string& name, const std::string& description,
+                             DiagramOptions& options, Arguments& arguments) {
+  CLI::App* command = app.add_subcommand(name, description);
+  command->add_option("directories", options.inputs, "run directories, or campaign roots whose subdirectories are runs")
+      ->required();
+  addBurnIn(command, arguments);
+  addFormatFlags(command, arguments);
+  return command;
 }
 
 // CLI11 would take "-5" for an unsigned number; steps are spelt out in digits.
@@ -69,6 +81,7 @@ const char* kUsage =
     "convoy-flow: statistics of convoy output.\nExamples:\n"
     "  convoy-flow stats runs/quickstart\n"
     "  convoy-flow diagram runs/sweep --json\n"
+    "  convoy-flow phase runs/phase/*\n"
     "  convoy-flow jams runs/quickstart/snapshots/*.h5\n"
     "Methods, output columns and units: docs/analysis.md. Exit status: 0 ok, 2 bad input, 1 other failures.";
 
@@ -90,13 +103,11 @@ ExitCode dispatch(int argc, char** argv) {
       ->type_name("S");
   addFormatFlags(stats, arguments);
 
-  CLI::App* diagram = app.add_subcommand("diagram", "the fundamental diagram of a campaign: one row per run");
-  diagram
-      ->add_option("directories", arguments.diagram.inputs,
-                   "run directories, or campaign roots whose subdirectories are runs")
-      ->required();
-  CLI::Option* diagramBurnIn = addBurnIn(diagram, arguments);
-  addFormatFlags(diagram, arguments);
+  CLI::App* diagram = addCampaignCommand(app, "diagram", "the fundamental diagram of a campaign: one row per run",
+                                         arguments.diagram, arguments);
+  CLI::App* phase = addCampaignCommand(
+      app, "phase", "the (alpha, beta) phase diagram of open-road runs: one row per run, beside the exact current",
+      arguments.phase, arguments);
 
   CLI::App* jams = app.add_subcommand("jams", "stopped cars and jam lengths in snapshots (or checkpoints)");
   jams->add_option("snapshots", arguments.jams.files, "snapshot (or checkpoint) files")->required();
@@ -104,9 +115,10 @@ ExitCode dispatch(int argc, char** argv) {
 
   // CLI11 would only say "a subcommand is required" for a misspelt one.
   const std::string first = argc > 1 ? argv[1] : "";
-  if (!first.empty() && first[0] != '-' && first != "stats" && first != "diagram" && first != "jams") {
+  if (!first.empty() && first[0] != '-' && first != "stats" && first != "diagram" && first != "phase" &&
+      first != "jams") {
     throw InputError("command line: unknown command '" + first +
-                     "'; the commands are stats, diagram and jams (see convoy-flow --help)");
+                     "'; the commands are stats, diagram, phase and jams (see convoy-flow --help)");
   }
   try {
     app.parse(argc, argv);
@@ -124,9 +136,14 @@ ExitCode dispatch(int argc, char** argv) {
     arguments.stats.format = format;
     statsCommand(arguments.stats, std::cout, std::cerr);
   } else if (diagram->parsed()) {
-    if (diagramBurnIn->count() > 0) arguments.diagram.burnInSteps = parseSteps(arguments.burnInSteps);
+    if (diagram->get_option("--burn-in")->count() > 0)
+      arguments.diagram.burnInSteps = parseSteps(arguments.burnInSteps);
     arguments.diagram.format = format;
     diagramCommand(arguments.diagram, std::cout, std::cerr);
+  } else if (phase->parsed()) {
+    if (phase->get_option("--burn-in")->count() > 0) arguments.phase.burnInSteps = parseSteps(arguments.burnInSteps);
+    arguments.phase.format = format;
+    phaseCommand(arguments.phase, std::cout, std::cerr);
   } else {
     arguments.jams.format = format;
     jamsCommand(arguments.jams, std::cout, std::cerr);

@@ -42,17 +42,21 @@ std::optional<OpenEnds> openEndsOf(const ConvoyFile& file) {
   return openEndsFromYaml(h5::readAttribute<std::string>(file.get(), "config"), file.path() + " (attribute config)");
 }
 
+std::optional<double> tasepHopProbability(const std::string& model, const std::optional<NaschParameters>& nasch) {
+  if (model == "rule184") return 1.0;
+  if (model != "nasch" || !nasch || nasch->vmax != 1 || nasch->slowToStart()) return std::nullopt;
+  if (nasch->pBrake >= 1.0) return std::nullopt;  // no car ever moves
+  return 1.0 - nasch->pBrake;
+}
+
+double criticalRate(double p) { return 1.0 - std::sqrt(1.0 - p); }
+
 std::optional<ExactCurrent> exactOpenCurrent(const std::string& model, const std::optional<NaschParameters>& nasch,
                                              const OpenEnds& ends) {
-  double p = 1.0;
-  if (model == "nasch") {
-    if (!nasch || nasch->vmax != 1 || nasch->slowToStart()) return std::nullopt;
-    p = 1.0 - nasch->pBrake;
-  } else if (model != "rule184") {
-    return std::nullopt;
-  }
-  if (p <= 0.0) return std::nullopt;  // no car ever moves
-  const double critical = 1.0 - std::sqrt(1.0 - p);
+  const std::optional<double> hop = tasepHopProbability(model, nasch);
+  if (!hop) return std::nullopt;
+  const double p = *hop;
+  const double critical = criticalRate(p);
   const std::string withP = ", p = " + plainNumber(p);
   if (ends.alpha >= critical && ends.beta >= critical) {
     return ExactCurrent{critical / 2.0, "maximal current", "(1 - sqrt(1 - p)) / 2" + withP};

@@ -28,6 +28,12 @@ struct ExactCurrent {
   std::string formula;   // with the values, e.g. "alpha (p - alpha) / (p - alpha^2), p = 0.75"
 };
 
+// The hop probability p of the parallel-update TASEP that `model` is on an open road: 1 for rule 184,
+// 1 - p_brake for NaSch with vmax 1 without slow-to-start; none otherwise (and for p_brake 1).
+std::optional<double> tasepHopProbability(const std::string& model, const std::optional<NaschParameters>& nasch);
+// a_c = 1 - sqrt(1 - p): the rates alpha, beta at which the maximal-current phase begins.
+double criticalRate(double p);
+
 // With a_c = 1 - sqrt(1 - p): low density (alpha < beta, alpha < a_c) J = alpha (p - alpha) / (p -
 // alpha^2); high density the same in beta; maximal current (alpha, beta >= a_c) J = a_c / 2. None
 // for NaSch with vmax > 1 or slow-to-start.

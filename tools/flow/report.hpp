@@ -78,4 +78,21 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// Writes `result` on `out` in `format`, by that form's writer (each called as writer(result, out)).
+template <typename Result, typename JsonForm, typename CsvForm, typename TableForm>
+void writeInFormat(OutputFormat format, const Result& result, std::ostream& out, JsonForm json, CsvForm csv,
+                   TableForm table) {
+  switch (format) {
+    case OutputFormat::Json:
+      json(result, out);
+      break;
+    case OutputFormat::Csv:
+      csv(result, out);
+      break;
+    case OutputFormat::Table:
+      table(result, out);
+      break;
+  }
+}
+
 }  // namespace convoy::flow
