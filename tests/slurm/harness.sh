@@ -94,19 +94,22 @@ case $test_name in
       fail "the reference run failed: $(cat "$work/ref.out")"
     check_same_run "$work/ref" "$work/chain"
     ;;
-  campaign)   # of the Nagel-Schreckenberg model (the chain runs rule 184)
+  campaign)   # of the Nagel-Schreckenberg model (the chain runs rule 184), p_brake set for every run
     write_config "$work/sweep.yaml" 2000 "{type: nasch, vmax: 5, p_brake: 0.25}"
-    "$slurm_dir/campaign.sh" --output-root "$work/sweep" "$work/sweep.yaml" init.density 0.1 0.5 0.9 -- --time=5 ||
-      fail "campaign.sh failed"
+    "$slurm_dir/campaign.sh" --output-root "$work/sweep" --set model.p_brake=0.5 "$work/sweep.yaml" \
+        init.density 0.1 0.5 0.9 -- --time=5 || fail "campaign.sh failed"
     wait_until 120 "$slurm_dir/campaign-status.sh" "$work/sweep" || fail "the campaign did not finish: $("$slurm_dir/campaign-status.sh" "$work/sweep")"
     "$slurm_dir/campaign-status.sh" "$work/sweep"
     for density in 0.1 0.5 0.9; do
       check_complete_run "$work/sweep/init.density_$density" 2000 100
       grep -q "density: $density" "$work/sweep/init.density_$density/config.yaml" ||
         fail "init.density_$density/config.yaml does not have density $density"
+      grep -q "p_brake: 0.5" "$work/sweep/init.density_$density/config.yaml" ||
+        fail "init.density_$density/config.yaml does not have the campaign's --set model.p_brake=0.5"
     done
     # Running the campaign again resubmits nothing: every run has finished.
-    "$slurm_dir/campaign.sh" --output-root "$work/sweep" "$work/sweep.yaml" init.density 0.1 0.5 0.9 | tee "$work/again.txt"
+    "$slurm_dir/campaign.sh" --output-root "$work/sweep" --set model.p_brake=0.5 "$work/sweep.yaml" \
+        init.density 0.1 0.5 0.9 | tee "$work/again.txt"
     [[ $(grep -c "finished already" "$work/again.txt") == 3 ]] || fail "a second campaign.sh resubmitted finished runs"
     ;;
   bad_config)
@@ -126,6 +129,17 @@ case $test_name in
       fail "campaign.sh accepted init.density=7"
     fi
     [[ $(scontrol -o show jobs | grep -c JobId=) == 1 ]] || fail "campaign.sh submitted jobs despite a bad value"
+    # ... and a bad --set of every run, or one that is not KEY=VALUE.
+    if "$slurm_dir/campaign.sh" --output-root "$work/sweep" --set model.p_brake=3 "$work/good.yaml" \
+        init.density 0.5 -- --time=5 2>"$work/fixed.err"; then
+      fail "campaign.sh accepted --set model.p_brake=3"
+    fi
+    grep -q "with --set model.p_brake=3" "$work/fixed.err" || fail "the refusal does not name the --set: $(cat "$work/fixed.err")"
+    if "$slurm_dir/campaign.sh" --set model.p_brake "$work/good.yaml" init.density 0.5 2>"$work/usage.err"; then
+      fail "campaign.sh accepted --set without a value"
+    fi
+    grep -q "needs KEY=VALUE" "$work/usage.err" || fail "no usage message for --set without =: $(cat "$work/usage.err")"
+    [[ $(scontrol -o show jobs | grep -c JobId=) == 1 ]] || fail "campaign.sh submitted jobs despite a bad --set"
     ;;
   double_submit)
     # Two one-rank segments fit on the 2-core node at once.
