@@ -6,7 +6,8 @@
 //
 // The instants come from a seeded generator; the seed is printed, and CONVOY_FAULT_SEED=<seed>
 // repeats a sequence. Both models are run: rule 184, and the Nagel-Schreckenberg model, whose
-// checkpoints also hold the velocities and whose braking depends on the step number.
+// checkpoints also hold the velocities and whose braking depends on the step number; each on the
+// ring and on an open road, where cars enter and leave by keyed draws and the car count changes.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/inotify.h>
@@ -36,10 +37,18 @@ using namespace std::chrono_literals;
 struct FaultCase {
   const char* name;
   std::string extraConfig;
+  std::vector<std::string> sets = {};  // --set options of every launch (keys of the road: section)
 };
 const FaultCase kRule184{"Rule184", "checkpoint:\n  every_steps: 6000\n  keep: 2\n"};
-const FaultCase kNasch{
-    "Nasch", "checkpoint:\n  every_steps: 300\n  keep: 2\nmodel:\n  type: nasch\n  vmax: 5\n  p_brake: 0.25\n"};
+const char* const kNaschConfig =
+    "checkpoint:\n  every_steps: 300\n  keep: 2\nmodel:\n  type: nasch\n  vmax: 5\n  p_brake: 0.25\n";
+const FaultCase kNasch{"Nasch", kNaschConfig};
+// An open road: cars come and go (the draws at the ends, the car counts of rows left open across
+// restarts), NaSch and rule 184.
+const std::vector<std::string> kOpenEnds{"--set", "road.boundary=open", "--set", "road.alpha=0.6",
+                                         "--set", "road.beta=0.4"};
+const FaultCase kOpenNasch{"OpenNasch", kNaschConfig, kOpenEnds};
+const FaultCase kOpenRule184{"OpenRule184", "checkpoint:\n  every_steps: 2000\n  keep: 2\n", kOpenEnds};
 constexpr std::uint64_t kSnapshotEvery = 10000;
 constexpr int kKillsWanted = 30;
 
@@ -191,9 +200,8 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
       seriesWatch.newFiles();
       // The last launch of a run finishes it past every state file the killed ones left.
       const std::uint64_t finalSteps = (newestStateOnDisk(output) / kSnapshotEvery + 1) * kSnapshotEvery;
-      const std::vector<std::string> more =
-          spare ? std::vector<std::string>{"--set", "run.steps=" + std::to_string(finalSteps)}
-                : std::vector<std::string>{};
+      std::vector<std::string> more = model.sets;
+      if (spare) more.insert(more.end(), {"--set", "run.steps=" + std::to_string(finalSteps)});
       Background process(runCommandLine(ranks, output, more), work.path(), output);
       ++totals.launches;
       std::set<std::string> created;
@@ -275,7 +283,9 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
   std::uint64_t furthest = 0;
   for (const Finished& run : finished) furthest = std::max(furthest, run.steps);
   const fs::path reference = work.path() / "straight";
-  const StraightRun straight = runStraight(work.path(), reference, {"--set", "run.steps=" + std::to_string(furthest)});
+  std::vector<std::string> straightSets = model.sets;
+  straightSets.insert(straightSets.end(), {"--set", "run.steps=" + std::to_string(furthest)});
+  const StraightRun straight = runStraight(work.path(), reference, straightSets);
   ASSERT_EQ(straight.result.exitStatus, 0) << straight.result.describe();
   for (const Finished& run : finished) {
     SCOPED_TRACE(run.output.string() + ", finished at step " + std::to_string(run.steps));
@@ -290,7 +300,7 @@ TEST_P(FaultInjection, RunsKilledAtRandomInstantsAndRestartedEndIdenticalToAStra
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, FaultInjection, ::testing::Values(kRule184, kNasch),
+INSTANTIATE_TEST_SUITE_P(Models, FaultInjection, ::testing::Values(kRule184, kNasch, kOpenNasch, kOpenRule184),
                          [](const ::testing::TestParamInfo<FaultCase>& param) {
                            return std::string(param.param.name);
                          });
