@@ -119,6 +119,47 @@ def diagram_json(path, model="rule184", exact=True, seed=2, offset=0.0):
     return path
 
 
+def tasep_current(alpha, beta, p):
+    """The exact current of the parallel TASEP, written out again here (docs/model.md "Open roads")."""
+    critical = 1 - math.sqrt(1 - p)
+    if alpha >= critical and beta >= critical:
+        return critical / 2, "maximal current"
+    if alpha < beta:
+        return alpha * (p - alpha) / (p - alpha * alpha), "low density"
+    return beta * (p - beta) / (p - beta * beta), "high density"
+
+
+def phase_json(path, model="nasch", p=0.75, exact=True, alphas=(0.1, 0.3, 0.5, 0.7, 0.9),
+               betas=(0.1, 0.3, 0.5, 0.7, 0.9), outliers=(), unsettled=(), warnings=()):
+    """`convoy-flow phase --json` of a campaign over alphas x betas: the exact current plus deterministic
+    noise of at most half an error bar, 6 error bars more at the (alpha, beta) of `outliers`. Without
+    `exact`, a NaSch road with vmax 5, where no exact solution is known (nulls)."""
+    rows = []
+    for alpha in alphas:
+        for beta in betas:
+            exact_current, phase = tasep_current(alpha, beta, p)
+            error = 0.0008 + 0.002 * alpha * beta
+            current = exact_current + 0.5 * error * math.sin(17 * alpha + 29 * beta)
+            if (alpha, beta) in outliers:
+                current += 6 * error
+            density = 0.5 if phase == "maximal current" else (0.2 if phase == "low density" else 0.8)
+            rows.append({"directory": f"runs/phase/road.alpha_{alpha}/road.beta_{beta}", "alpha": alpha,
+                         "beta": beta, "cells": 1000, "density": density, "density_error": 0.003,
+                         "current": current, "current_error": error, "steps_used": 98000,
+                         "burn_in_steps": 2000, "exact_current": exact_current if exact else None,
+                         "phase": phase if exact else None,
+                         "deviation_sigmas": (current - exact_current) / error if exact else None,
+                         "settled": (alpha, beta) not in unsettled})
+    nasch = model == "nasch"
+    vmax = (1 if exact else 5) if nasch else None
+    critical = 1 - math.sqrt(1 - p)
+    write_json(path, {"command": "phase", "model": model, "vmax": vmax,
+                      "p_brake": round(1 - p, 12) if nasch else None, "p_slow": round(1 - p, 12) if nasch else None,
+                      "hop_probability": p if exact else None, "critical_rate": critical if exact else None,
+                      "rows": rows, "warnings": list(warnings)})
+    return path
+
+
 def jams_json(path):
     counts = {length: int(2000 * 0.55 ** length) for length in range(1, 15)}
     lengths = [{"length": k, "count": v} for k, v in counts.items() if v > 0]
@@ -371,6 +412,164 @@ class NaschExactCurves(unittest.TestCase):
     def test_unknown_curve(self):
         self.assertIsNone(self.diagram.nasch_curve("min(density, 1 - density)"))
         self.assertIsNone(self.diagram.nasch_curve("something else"))
+
+
+class PhaseFigure(PlotTestCase):
+    def test_from_json_with_exact_solution(self):
+        data = phase_json(self.path("phase.json"))
+        self.assert_figure(["phase", "--json", data, "--dpi", "100"], "phase.png", 1400, 600)
+
+    def test_without_exact_solution(self):
+        data = phase_json(self.path("phase.json"), exact=False)
+        self.assert_figure(["phase", "--json", data, "--dpi", "100", "-o", "none.png"], "none.png", 1400, 600)
+        figure, warnings = draw("phase", "--json", data)
+        self.assertEqual(warnings, "")
+        self.assertIn("no exact solution known", figure._suptitle.get_text())
+        self.assertEqual([text.get_text() for text in figure.axes[0].texts], [])
+
+    def test_rule184_with_one_alpha(self):
+        data = phase_json(self.path("phase.json"), model="rule184", p=1.0, alphas=(0.3,),
+                          betas=(0.1, 0.2, 0.4, 0.9))
+        self.assert_figure(["phase", "--json", data, "--dpi", "80", "-o", "one.png"], "one.png", 1120, 480)
+
+    def test_directories_via_convoy_flow_subprocess(self):
+        runs = []
+        for name in ("road.alpha_0.1", "road.alpha_0.3"):
+            os.mkdir(self.path(name))
+            runs.append(self.path(name))
+        tool = write_fake_flow_tool(self.path("convoy-flow"), output_json=phase_json(self.path("p.json")))
+        self.assert_figure(["phase", *runs, "--flow-tool", tool, "--dpi", "100"], "phase.png", 1400, 600)
+        with open(tool + ".argv") as stream:
+            self.assertEqual(stream.read().split("\n"), ["phase", *runs, "--json"])
+        self.assert_figure(["phase", *runs, "--flow-tool", tool, "--burn-in", "500", "--dpi", "100"],
+                           "phase.png", 1400, 600)
+        with open(tool + ".argv") as stream:
+            self.assertEqual(stream.read().split("\n"), ["phase", "--burn-in", "500", *runs, "--json"])
+
+    def test_what_the_figure_says(self):
+        """The boundaries meet at (a_c, a_c); the phases are named; the title names the model and p."""
+        data = phase_json(self.path("phase.json"))
+        figure, _ = draw("phase", "--json", data)
+        plane = figure.axes[0]
+        segments = sorted(tuple(map(tuple, np.round(line.get_xydata(), 9))) for line in plane.get_lines())
+        self.assertEqual(segments, [((0, 0), (0.5, 0.5)), ((0.5, 0.5), (0.5, 1)), ((0.5, 0.5), (1, 0.5))])
+        self.assertEqual(sorted(text.get_text() for text in plane.texts),
+                         ["high density", "low density", "maximal current"])
+        title = figure._suptitle.get_text()
+        self.assertIn("nasch, vmax 1, p_brake 0.25", title)
+        self.assertIn("p = 0.75", title)
+        self.assertEqual(plane.get_xlabel(), "entry rate α")
+        self.assertEqual(plane.get_ylabel(), "exit rate β")
+        self.assertEqual(plane.get_xlim(), (0, 1))
+        self.assertEqual([axes.get_ylabel() for axes in plane.child_axes], ["current J (cars per step)"])
+        # The second panel: one series per alpha, and an exact line of each alpha over beta in [0, 1]
+        # that holds a_c / 2 = 0.25 at alpha = 0.9 and large beta.
+        current = figure.axes[1]
+        legend = [text.get_text() for text in current.get_legend().get_texts()]
+        self.assertEqual([label for label in legend if label.startswith("α")],
+                         [f"α = {a} (5 runs)" for a in (0.1, 0.3, 0.5, 0.7, 0.9)])
+        exact = [line for line in current.get_lines() if len(line.get_xdata()) > 100]
+        self.assertEqual(len(exact), 5)
+        self.assertEqual((exact[0].get_xdata()[0], exact[0].get_xdata()[-1]), (0, 1))
+        self.assertAlmostEqual(exact[-1].get_ydata()[-1], 0.25, places=12)
+        self.assertAlmostEqual(exact[0].get_ydata()[-1], 0.1 * 0.65 / 0.74, places=12)
+
+    def test_outliers_outlined_red(self):
+        data = phase_json(self.path("phase.json"), outliers={(0.3, 0.7), (0.9, 0.9)})
+        figure, warnings = draw("phase", "--json", data)
+        self.assertEqual(warnings, "")
+        red = [patch for patch in figure.axes[0].patches if patch.get_edgecolor()[:3] == (1, 0, 0)]
+        centres = sorted((round(p.get_x() + p.get_width() / 2, 9), round(p.get_y() + p.get_height() / 2, 9))
+                         for p in red)
+        self.assertEqual(centres, [(0.3, 0.7), (0.9, 0.9)])
+        self.assertIn("> 3σ from the exact current (2)",
+                      [text.get_text() for text in figure.axes[0].get_legend().get_texts()])
+
+    def test_unsettled_and_convoy_flow_warnings(self):
+        data = phase_json(self.path("phase.json"), unsettled={(0.5, 0.1)},
+                          warnings=["runs/phase/road.alpha_0.5/road.beta_0.1: the series has not reached a "
+                                    "steady state; run longer"])
+        figure, warnings = draw("phase", "--json", data)
+        self.assertIn("1 run(s) have not settled", warnings)
+        self.assertIn("runs/phase/road.alpha_0.5/road.beta_0.1", warnings)
+        self.assertIn("convoy-flow: runs/phase/road.alpha_0.5/road.beta_0.1: the series has not", warnings)
+        hatched = [patch for patch in figure.axes[0].patches if patch.get_hatch()]
+        self.assertEqual([(round(p.get_x() + p.get_width() / 2, 9), round(p.get_y() + p.get_height() / 2, 9))
+                          for p in hatched], [(0.5, 0.1)])
+        self.assertIn("not settled", figure._suptitle.get_text())
+        many = phase_json(self.path("many.json"), warnings=[f"warning {i}" for i in range(8)])
+        _, warnings = draw("phase", "--json", many)
+        self.assertEqual(warnings.count("convoy-flow: warning"), 5)
+        self.assertIn("and 3 more warnings of convoy-flow", warnings)
+
+    def test_exact_current_of_convoy_flow_checked(self):
+        data = phase_json(self.path("phase.json"))
+        with open(data, encoding="utf-8") as stream:
+            phase = json.load(stream)
+        phase["rows"][3]["exact_current"] += 0.01
+        write_json(data, phase)
+        _, warnings = draw("phase", "--json", data)
+        self.assertIn(phase["rows"][3]["directory"], warnings)
+        self.assertIn("differs from the one computed here", warnings)
+
+    def test_user_errors(self):
+        wrong = diagram_json(self.path("diagram.json"))
+        line = self.assert_user_error(["phase", "--json", wrong], wrong, "convoy-flow phase")
+        self.assertIn("'diagram'", line)
+        empty = phase_json(self.path("empty.json"), alphas=())
+        self.assert_user_error(["phase", "--json", empty], empty, "no rows")
+        outside = phase_json(self.path("outside.json"), alphas=(1.5,))
+        self.assert_user_error(["phase", "--json", outside], outside, "alpha 1.5")
+        self.assert_user_error(["phase"], "run directories or --json")
+        self.assert_user_error(["phase", self.path("nowhere")], self.path("nowhere"), "no such directory")
+        self.assert_user_error(["phase", "--json", wrong, "--burn-in", "10"], "--burn-in")
+        done = self.plot("phase", "--help")
+        self.assertEqual(done.returncode, 0)
+        self.assertIn("--output", done.stdout)
+
+
+class PhaseExactCurrent(unittest.TestCase):
+    """exact_current of convoy-plot phase against values worked out by hand (p = 0.75: a_c = 1/2)."""
+
+    def setUp(self):
+        self.exact_current = convoyplot_module("phase").exact_current
+
+    def test_the_three_phases(self):
+        # Low density: 0.2 (0.75 - 0.2) / (0.75 - 0.04) = 0.11 / 0.71.
+        self.assertAlmostEqual(self.exact_current(0.2, 0.9, 0.75), 0.11 / 0.71, places=14)
+        self.assertAlmostEqual(self.exact_current(0.2, 0.9, 0.75), 0.154929577, places=9)
+        # High density, the mirror image.
+        self.assertAlmostEqual(self.exact_current(0.9, 0.2, 0.75), 0.11 / 0.71, places=14)
+        self.assertAlmostEqual(self.exact_current(0.9, 0.3, 0.75), 0.3 * 0.45 / 0.66, places=14)
+        # Maximal current: a_c / 2.
+        self.assertEqual(self.exact_current(0.8, 0.9, 0.75), 0.25)
+        self.assertEqual(self.exact_current(0.5, 0.5, 0.75), 0.25)
+        # Rule 184 (p = 1, a_c = 1): J = alpha / (1 + alpha), and 1/2 at alpha = beta = 1.
+        self.assertAlmostEqual(self.exact_current(0.3, 0.9, 1.0), 0.3 / 1.3, places=14)
+        self.assertEqual(self.exact_current(1.0, 1.0, 1.0), 0.5)
+        # p = 0.5: a_c = 1 - sqrt(1/2), the maximal current (1 - sqrt(1/2)) / 2 = 0.14645 (docs/model.md).
+        self.assertAlmostEqual(self.exact_current(0.7, 0.5, 0.5), (1 - math.sqrt(0.5)) / 2, places=14)
+
+    def test_continuous_across_the_boundaries(self):
+        # The low-density current reaches a_c / 2 at a_c: with s = sqrt(1 - p), a_c = 1 - s and p = 1 - s^2,
+        # a_c (p - a_c) / (p - a_c^2) = (1 - s) s (1 - s) / (2 s (1 - s)) = (1 - s) / 2. Numerically too:
+        for p in (0.1, 0.5, 0.75, 0.9, 0.99):
+            critical = 1 - math.sqrt(1 - p)
+            self.assertAlmostEqual(critical * (p - critical) / (p - critical ** 2), critical / 2, places=14)
+        epsilon = 1e-9
+        for p in (0.1, 0.5, 0.75, 0.99):
+            critical = 1 - math.sqrt(1 - p)
+            for below, above in (((critical - epsilon, 0.95), (critical + epsilon, 0.95)),  # alpha = a_c
+                                 ((0.95, critical - epsilon), (0.95, critical + epsilon)),  # beta = a_c
+                                 ((0.3 * critical, 0.3 * critical - epsilon),               # alpha = beta
+                                  (0.3 * critical, 0.3 * critical + epsilon))):
+                self.assertAlmostEqual(self.exact_current(*below, p), self.exact_current(*above, p), delta=1e-6)
+        # Along beta at alpha = 0.9 (p = 0.75) the values never jump.
+        beta = np.linspace(0, 1, 100001)
+        values = self.exact_current(0.9, beta, 0.75)
+        self.assertEqual(values.shape, beta.shape)
+        self.assertLess(np.abs(np.diff(values)).max(), 1e-4)
+        self.assertEqual(values[-1], 0.25)
 
 
 class InstalledLayout(unittest.TestCase):
@@ -650,7 +849,7 @@ class UserErrors(PlotTestCase):
         done = self.plot("flow")
         self.assertEqual(done.returncode, 2)
         self.assertIn("usage", done.stderr)
-        for figure in ("flow", "diagram", "spacetime", "jams"):
+        for figure in ("flow", "diagram", "spacetime", "jams", "phase"):
             done = self.plot(figure, "--help")
             self.assertEqual(done.returncode, 0)
             self.assertIn("--output", done.stdout)

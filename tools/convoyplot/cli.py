@@ -5,7 +5,7 @@ import sys
 
 import convoy
 
-from . import common, diagram, flow, jams, spacetime
+from . import common, diagram, flow, jams, phase, spacetime
 
 EXIT_USER_ERROR = 2
 
@@ -14,9 +14,9 @@ def make_parser():
     parser = argparse.ArgumentParser(
         prog="convoy-plot",
         description="Figures (PNG, PDF or SVG) of convoy output: time series, fundamental diagram, "
-                    "space-time diagram, jam lengths. See docs/plotting.md.")
+                    "space-time diagram, jam lengths, phase diagram of open roads. See docs/plotting.md.")
     subparsers = parser.add_subparsers(dest="figure", metavar="FIGURE", required=True)
-    for module in (flow, diagram, spacetime, jams):
+    for module in (flow, diagram, spacetime, jams, phase):
         module.add_parser(subparsers)
     return parser
 
