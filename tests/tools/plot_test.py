@@ -360,6 +360,29 @@ class FlowFigure(PlotTestCase):
         self.assertIn("--json", argv)
         self.assertEqual(argv[argv.index("--step-seconds") + 1], "0.5")
 
+    def test_open_road_with_its_exact_current(self):
+        """The exact current convoy-flow names for an open road is a line, in the units of the plot."""
+        series = write_timeseries(self.path("timeseries.h5"))
+        stats_path = stats_json(self.path("stats.json"))
+        with open(stats_path) as stream:
+            data = json.load(stream)
+        data["open_road"] = {"alpha": 0.2, "beta": 0.9, "exact_current": 0.154929577,
+                             "phase": "low density",
+                             "exact_current_formula": "alpha (p - alpha) / (p - alpha^2), p = 0.75"}
+        write_json(stats_path, data)
+        figure, _ = draw("flow", series, "--stats", stats_path, "--step-seconds", "1")
+        axes = figure.axes[0]
+        legend = [text.get_text() for text in axes.get_legend().get_texts()]
+        exact = [label for label in legend if label.startswith("exact current")]
+        self.assertEqual(exact, ["exact current (low density): 557.746, alpha (p - alpha) / (p - alpha^2), p = 0.75"])
+        line = [line for line in axes.get_lines() if line.get_label() == exact[0]][0]
+        self.assertAlmostEqual(line.get_ydata()[0], 0.154929577 * 3600)  # vehicles/h at one step a second
+        self.assertIn("open road, alpha 0.2, beta 0.9", axes.get_title())
+        # A ring road's stats have no such line.
+        figure, _ = draw("flow", series, "--stats", stats_json(self.path("ring.json")))
+        self.assertFalse([text for text in figure.axes[0].get_legend().get_texts()
+                          if text.get_text().startswith("exact current")])
+
     def test_output_overwritten(self):
         series = write_timeseries(self.path("timeseries.h5"))
         stats = stats_json(self.path("stats.json"))

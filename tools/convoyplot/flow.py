@@ -1,4 +1,5 @@
-"""convoy-plot flow: a time series of timeseries.h5 with its burn-in, running mean and mean +- error."""
+"""convoy-plot flow: a time series of timeseries.h5 with its burn-in, running mean and mean +- error
+(and, for an open road with an exact solution, its exact current)."""
 
 import math
 import os
@@ -132,6 +133,14 @@ def draw(args):
                   label=f"mean after burn-in: {common.format_value_error(mean, error)} "
                         f"(band: ± standard error)")
 
+    # An open road whose exact current convoy-flow names: the flow estimates it in the steady state.
+    open_road = stats.get("open_road") or {}
+    exact = open_road.get("exact_current")
+    if args.quantity == file_format.FLOW and exact is not None:
+        axes.axhline(float(exact) * factor, color="black", linewidth=1.2, linestyle=":", zorder=6,
+                     label=f"exact current ({open_road.get('phase', '?')}): {float(exact) * factor:.6g}, "
+                           f"{open_road.get('exact_current_formula', '')}")
+
     axes.set_xlabel("step")
     axes.set_ylabel(f"{label} ({unit})")
     axes.set_xlim(first_step, steps[-1])
@@ -139,8 +148,10 @@ def draw(args):
     # Below the plot, so that it never hides the series.
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=9, frameon=False)
     density = cars / cells if cells else math.nan
-    axes.set_title(args.title or f"{run_name(path)}: {label} ({model}, {cells} cells, "
-                                 f"density {density:.3f})", pad=16)  # room for the burn-in mark
+    road = f"open road, alpha {open_road['alpha']:g}, beta {open_road['beta']:g}" if "alpha" in open_road else \
+        f"density {density:.3f}"
+    axes.set_title(args.title or f"{run_name(path)}: {label} ({model}, {cells} cells, {road})",
+                   pad=16)  # room for the burn-in mark
     return figure
 
 
