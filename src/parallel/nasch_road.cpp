@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <functional>
 #include <utility>
 
 #include "convoy/core/counted.hpp"
@@ -33,6 +34,18 @@ void copyWords(nasch::ConstLayers from, std::uint64_t first, nasch::Layers to) {
   for (std::uint64_t b = 0; b < planes; ++b) {
     const auto source = from.velocity.begin() + at(b * from.words() + first);
     std::copy(source, source + at(words), to.velocity.begin() + at(b * words));
+  }
+}
+
+// `from` (every layer) into words [first, first + from.words) of `to`: copyWords the other way.
+void placeWords(nasch::ConstLayers from, nasch::Layers to, std::uint64_t first) {
+  const std::uint64_t words = from.words();
+  const std::uint64_t planes = words == 0 ? 0 : from.velocity.size() / words;
+  const auto at = [](std::uint64_t i) { return static_cast<std::ptrdiff_t>(i); };
+  std::copy(from.occupancy.begin(), from.occupancy.end(), to.occupancy.begin() + at(first));
+  for (std::uint64_t b = 0; b < planes; ++b) {
+    const auto source = from.velocity.begin() + at(b * words);
+    std::copy(source, source + at(words), to.velocity.begin() + at(b * to.words() + first));
   }
 }
 
@@ -78,19 +91,26 @@ NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const
   // An open road's ends act after every step: one exchange per step (and the ends' halos of their own).
   plan_ = open() ? NaschHaloPlan{}
                  : planNaschHalos(model_.vmax, decomposition.cells(), decomposition.fewestCells(), oneOwner);
+  const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
+  emptyHalo_ = nasch::State(haloWords, planes_);
   if (open()) {
-    emptyHalo_ = nasch::State(nasch::haloWords(model_.vmax), planes_);
     wallHalo_ = emptyHalo_;
     packed::setCell(wallHalo_.occupancy, 0, true);  // a car standing just after the last cell
   }
+  // The first step after an exchange overlaps it (stepOverlapped) when the edge pieces of H words
+  // do not meet: this rank's decision alone, since the messages are the same either way.
+  // The last piece holds the vmax cells before the end: one word more when the road ends mid-word.
+  const std::uint64_t lastPieceWords = haloWords + (placement_.endCell() % packed::kCellsPerWord != 0 ? 1 : 0);
+  overlapped_ = !wholeRing_ && !range_.empty() && placement_.words >= haloWords + lastPieceWords;
+  firstEdge_ = EdgePiece(haloWords, haloWords, planes_);
+  lastEdge_ = EdgePiece(lastPieceWords, haloWords, planes_);
   const std::uint64_t deepWords = plan_.deepWords;
   if (deepWords > 0 && !range_.empty()) {
     const std::uint64_t roadWords = packed::wordsFor(decomposition.cells());
-    const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
     leftPlacement_ = {decomposition.cells(), (placement_.firstWord + roadWords - deepWords) % roadWords, deepWords};
     rightPlacement_ = {decomposition.cells(), (placement_.firstWord + placement_.words) % roadWords, deepWords};
     for (auto* extension : {&left_, &right_, &nextLeft_, &nextRight_}) *extension = nasch::State(deepWords, planes_);
-    for (auto* halo : {&ownLeftHalo_, &ownRightHalo_, &leftInnerHalo_, &rightInnerHalo_, &emptyHalo_}) {
+    for (auto* halo : {&ownLeftHalo_, &ownRightHalo_, &leftInnerHalo_, &rightInnerHalo_}) {
       *halo = nasch::State(haloWords, planes_);
     }
   }
@@ -111,15 +131,57 @@ std::uint64_t NaschRoad::step(std::uint64_t step, std::uint64_t j) {
   const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
   nasch::edgeCellsInto(current_.view(), cells, model_.vmax, nasch::Edge::First, asLayers(toLeft_, haloWords));
   nasch::edgeCellsInto(current_.view(), cells, model_.vmax, nasch::Edge::Last, asLayers(toRight_, haloWords));
-  startHaloExchange().wait();  // the kernel steps the segment whole: nothing to overlap
+  PendingExchange pending = startHaloExchange();
   // An open road: nothing comes from before cell 0, and a standing car waits after the last cell.
-  const nasch::ConstLayers left =
-      open() && ownsFirstCell() ? emptyHalo_.view() : asLayers(std::as_const(fromLeft_), haloWords);
-  const nasch::ConstLayers right =
-      open() && ownsLastCell() ? wallHalo_.view() : asLayers(std::as_const(fromRight_), haloWords);
-  const std::uint64_t distance =
-      nasch::stepSegment(model_, step, placement_, current_.view(), left, right, next_.view());
+  const auto halos = [&] {
+    return ReceivedHalos{open() && ownsFirstCell() ? emptyHalo_.view() : asLayers(std::as_const(fromLeft_), haloWords),
+                         open() && ownsLastCell() ? wallHalo_.view() : asLayers(std::as_const(fromRight_), haloWords)};
+  };
+  const std::uint64_t distance = stepOverlapped(step, pending, halos, placement_.words >= kOverlapEveryStepWords);
   return open() ? distance + actAtEnds(step, j) : distance;
+}
+
+// While the halos travel, the segment is stepped with empty stand-ins for them; only cells within
+// vmax of an end can tell the difference (a car moves at most vmax cells and looks at most vmax
+// ahead), all in the first and last H words. Once the halos are in, those two edge pieces are
+// stepped again, alone, with the halos that arrived and the cells beside them, and put in place; the
+// distance trades the stand-in's count of their cars for the true one (modulo 2^64, exactly). The
+// braking numbers are keyed by global word, so a piece steps as it would inside the segment.
+std::uint64_t NaschRoad::stepOverlapped(std::uint64_t step, PendingExchange& pending,
+                                        const std::function<ReceivedHalos()>& received, bool worthIt) {
+  if (!overlapped_ || !worthIt) {
+    pending.wait();
+    const ReceivedHalos halos = received();
+    return nasch::stepSegment(model_, step, placement_, current_.view(), halos.left, halos.right, next_.view());
+  }
+  std::uint64_t distance =
+      nasch::stepSegment(model_, step, placement_, current_.view(), emptyHalo_.view(), emptyHalo_.view(), next_.view());
+  pending.wait();
+  const ReceivedHalos halos = received();
+  distance += restepEdge(step, nasch::Edge::First, halos.left);
+  distance += restepEdge(step, nasch::Edge::Last, halos.right);
+  return distance;
+}
+
+// The first (or last) words of the segment, at least vmax cells, stepped again with `halo` beside
+// them; returns the change of the step's distance (true count minus the stand-in's, modulo 2^64).
+std::uint64_t NaschRoad::restepEdge(std::uint64_t step, nasch::Edge edge, nasch::ConstLayers halo) {
+  const bool first = edge == nasch::Edge::First;
+  EdgePiece& piece = first ? firstEdge_ : lastEdge_;
+  const std::uint64_t words = piece.words;
+  const std::uint64_t besideWords = piece.beside.occupancy.size();
+  const std::uint64_t offset = first ? 0 : placement_.words - words;
+  const nasch::Placement placement{placement_.roadCells, placement_.firstWord + offset, words};
+  copyWords(current_.view(), offset, piece.old.view());
+  copyWords(current_.view(), first ? words : offset - besideWords, piece.beside.view());  // the cells inside
+  const nasch::ConstLayers inside = piece.beside.view();
+  const nasch::ConstLayers standIn = emptyHalo_.view();
+  const std::uint64_t exact = nasch::stepSegment(model_, step, placement, piece.old.view(), first ? halo : inside,
+                                                 first ? inside : halo, piece.exact.view());
+  const std::uint64_t stoodIn = nasch::stepSegment(model_, step, placement, piece.old.view(), first ? standIn : inside,
+                                                   first ? inside : standIn, piece.standIn.view());
+  placeWords(piece.exact.view(), next_.view(), offset);
+  return exact - stoodIn;
 }
 
 // The step just made into next_: the car in the last cell (stopped there by the standing car after
@@ -163,21 +225,33 @@ void NaschRoad::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::s
   const std::uint64_t words = placement_.words;
   copyWords(current_.view(), 0, asLayers(toLeft_, depth));
   copyWords(current_.view(), words - depth, asLayers(toRight_, depth));
-  startHaloExchange().wait();  // the kernel steps the segment whole: nothing to overlap
-  copyWords(asLayers(std::as_const(fromLeft_), depth), 0, left_.view());
-  copyWords(asLayers(std::as_const(fromRight_), depth), 0, right_.view());
+  PendingExchange pending = startHaloExchange();
 
   const auto cellsOf = [](const nasch::Placement& piece) { return piece.endCell() - piece.firstCell(); };
   const std::uint64_t cells = range_.cells();
   const unsigned vmax = model_.vmax;
-  for (std::uint64_t j = 0; j < steps; ++j) {
-    const std::uint64_t step = firstStep + j;
+  // The own segment's halos, cut from the extensions: in the first step only once they have arrived.
+  const auto ownHalos = [&] {
     nasch::edgeCellsInto(left_.view(), cellsOf(leftPlacement_), vmax, nasch::Edge::Last, ownLeftHalo_.view());
     nasch::edgeCellsInto(right_.view(), cellsOf(rightPlacement_), vmax, nasch::Edge::First, ownRightHalo_.view());
+    return ReceivedHalos{ownLeftHalo_.view(), ownRightHalo_.view()};
+  };
+  const auto extensionsArrived = [&] {
+    copyWords(asLayers(std::as_const(fromLeft_), depth), 0, left_.view());
+    copyWords(asLayers(std::as_const(fromRight_), depth), 0, right_.view());
+    return ownHalos();
+  };
+  for (std::uint64_t j = 0; j < steps; ++j) {
+    const std::uint64_t step = firstStep + j;
+    if (j == 0) {
+      distances[j] = stepOverlapped(step, pending, extensionsArrived, true);
+    } else {
+      const ReceivedHalos halos = ownHalos();
+      distances[j] =
+          nasch::stepSegment(model_, step, placement_, current_.view(), halos.left, halos.right, next_.view());
+    }
     nasch::edgeCellsInto(current_.view(), cells, vmax, nasch::Edge::First, leftInnerHalo_.view());
     nasch::edgeCellsInto(current_.view(), cells, vmax, nasch::Edge::Last, rightInnerHalo_.view());
-    distances[j] = nasch::stepSegment(model_, step, placement_, current_.view(), ownLeftHalo_.view(),
-                                      ownRightHalo_.view(), next_.view());
     nasch::stepSegment(model_, step, leftPlacement_, left_.view(), emptyHalo_.view(), leftInnerHalo_.view(),
                        nextLeft_.view());
     nasch::stepSegment(model_, step, rightPlacement_, right_.view(), rightInnerHalo_.view(), emptyHalo_.view(),

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -47,6 +48,19 @@ class NaschRoad final : public Road {
   std::uint64_t step(std::uint64_t step, std::uint64_t j);
   // An open road's entry and exit after a step; returns the cells travelled by a car leaving.
   std::uint64_t actAtEnds(std::uint64_t step, std::uint64_t j);
+  // The halos beside the own segment once an exchange has arrived.
+  struct ReceivedHalos {
+    nasch::ConstLayers left;
+    nasch::ConstLayers right;
+  };
+  // One step of the own segment into next_ while `pending` brings its halos (`received` gives them,
+  // after the wait); its distance. Overlapped when `worthIt` (else: wait, then step).
+  std::uint64_t stepOverlapped(std::uint64_t step, PendingExchange& pending,
+                               const std::function<ReceivedHalos()>& received, bool worthIt);
+  // An exchange every step (open roads, short segments) is overlapped only on segments this long:
+  // re-stepping the edges costs more than the wait on shorter ones (measured: docs/PERFORMANCE.md).
+  static constexpr std::uint64_t kOverlapEveryStepWords = 1024;
+  std::uint64_t restepEdge(std::uint64_t step, nasch::Edge edge, nasch::ConstLayers halo);
   // `steps` (<= k) steps after one exchange of D words with each neighbour.
   void advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
                    std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals);
@@ -67,6 +81,21 @@ class NaschRoad final : public Road {
   nasch::State left_, right_, nextLeft_, nextRight_;
   nasch::State ownLeftHalo_, ownRightHalo_, leftInnerHalo_, rightInnerHalo_, emptyHalo_;
   nasch::State wallHalo_;  // open roads: the right halo of the last cell, a standing car
+  // The exchange overlaps a step (see stepOverlapped): an edge piece's words, the H words beside it
+  // inside the segment, and its next state with the true halo and with the stand-in.
+  struct EdgePiece {
+    EdgePiece() = default;
+    EdgePiece(std::uint64_t pieceWords, std::uint64_t haloWords, unsigned planes)
+        : words(pieceWords),
+          old(pieceWords, planes),
+          beside(haloWords, planes),
+          exact(pieceWords, planes),
+          standIn(pieceWords, planes) {}
+    std::uint64_t words = 0;
+    nasch::State old, beside, exact, standIn;
+  };
+  bool overlapped_ = false;
+  EdgePiece firstEdge_, lastEdge_;
 };
 
 }  // namespace convoy
