@@ -59,13 +59,16 @@ std::optional<ExactCurrent> exactOpenCurrent(const std::string& model, const std
   const double critical = criticalRate(p);
   const std::string withP = ", p = " + plainNumber(p);
   if (ends.alpha >= critical && ends.beta >= critical) {
-    return ExactCurrent{critical / 2.0, "maximal current", "(1 - sqrt(1 - p)) / 2" + withP};
+    return ExactCurrent{critical / 2.0, "maximal current", "(1 - sqrt(1 - p)) / 2" + withP, 0.5};
   }
   const bool lowDensity = ends.alpha < ends.beta;
   const double rate = lowDensity ? ends.alpha : ends.beta;
   const std::string name = lowDensity ? "alpha" : "beta";
+  // The bulk density: rate (1 - rate) / (p - rate^2) at low density, 1 minus it at high density.
+  const double density = rate * (1.0 - rate) / (p - rate * rate);
   return ExactCurrent{rate * (p - rate) / (p - rate * rate), lowDensity ? "low density" : "high density",
-                      name + " (p - " + name + ") / (p - " + name + "^2)" + withP};
+                      name + " (p - " + name + ") / (p - " + name + "^2)" + withP,
+                      ends.alpha == ends.beta ? std::nullopt : std::optional(lowDensity ? density : 1.0 - density)};
 }
 
 }  // namespace convoy::flow

@@ -26,6 +26,9 @@ struct ExactCurrent {
   double current = 0.0;  // cars per step
   std::string phase;     // "low density", "high density", "maximal current"
   std::string formula;   // with the values, e.g. "alpha (p - alpha) / (p - alpha^2), p = 0.75"
+  // Far from both ends; none on the line alpha = beta < a_c, where the low- and high-density phases
+  // meet and a shock between them wanders over the whole road.
+  std::optional<double> bulkDensity;
 };
 
 // The hop probability p of the parallel-update TASEP that `model` is on an open road: 1 for rule 184,
@@ -35,7 +38,8 @@ std::optional<double> tasepHopProbability(const std::string& model, const std::o
 double criticalRate(double p);
 
 // With a_c = 1 - sqrt(1 - p): low density (alpha < beta, alpha < a_c) J = alpha (p - alpha) / (p -
-// alpha^2); high density the same in beta; maximal current (alpha, beta >= a_c) J = a_c / 2. None
+// alpha^2), bulk density alpha (1 - alpha) / (p - alpha^2); high density the same in beta, density 1
+// minus it; maximal current (alpha, beta >= a_c) J = a_c / 2, density 1/2. None
 // for NaSch with vmax > 1 or slow-to-start.
 std::optional<ExactCurrent> exactOpenCurrent(const std::string& model, const std::optional<NaschParameters>& nasch,
                                              const OpenEnds& ends);

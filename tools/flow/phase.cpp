@@ -35,6 +35,7 @@ PhaseRow rowOf(const RunLocation& location, const RunStatistics& run) {
   if (run.exactCurrent) {
     row.exactCurrent = run.exactCurrent->current;
     row.phase = run.exactCurrent->phase;
+    row.exactDensity = run.exactCurrent->bulkDensity;
   }
   row.deviationSigmas = deviationSigmas(row.current, row.currentError, row.exactCurrent);
   row.settled = run.steady;

@@ -25,7 +25,8 @@ struct PhaseRow {
   std::uint64_t stepsUsed = 0;
   std::uint64_t burnInSteps = 0;
   std::optional<double> exactCurrent;
-  std::optional<std::string> phase;  // "low density", "high density", "maximal current"
+  std::optional<double> exactDensity;  // the phase's bulk density
+  std::optional<std::string> phase;    // "low density", "high density", "maximal current"
   std::optional<double> deviationSigmas;
   bool settled = true;
 };

@@ -37,6 +37,7 @@ void writeJson(const PhaseDiagram& diagram, std::ostream& out) {
     json.field("steps_used", row.stepsUsed);
     json.field("burn_in_steps", row.burnInSteps);
     json.field("exact_current", row.exactCurrent);
+    json.field("exact_density", row.exactDensity);
     optionalField(json, "phase", row.phase);
     json.field("deviation_sigmas", row.deviationSigmas);
     json.field("settled", row.settled);
@@ -55,13 +56,14 @@ std::string optionalFull(const std::optional<double>& value) { return value ? fu
 
 void writeCsv(const PhaseDiagram& diagram, std::ostream& out) {
   Table table({"directory", "model", "alpha", "beta", "cells", "density", "density_error", "current", "current_error",
-               "steps_used", "burn_in_steps", "exact_current", "phase", "deviation_sigmas", "settled"});
+               "steps_used", "burn_in_steps", "exact_current", "exact_density", "phase", "deviation_sigmas",
+               "settled"});
   for (const auto& row : diagram.rows) {
     table.addRow({row.directory, diagram.model, fullPrecision(row.alpha), fullPrecision(row.beta),
                   std::to_string(row.cells), fullPrecision(row.density), fullPrecision(row.densityError),
                   fullPrecision(row.current), fullPrecision(row.currentError), std::to_string(row.stepsUsed),
-                  std::to_string(row.burnInSteps), optionalFull(row.exactCurrent), row.phase.value_or(""),
-                  optionalFull(row.deviationSigmas), row.settled ? "true" : "false"});
+                  std::to_string(row.burnInSteps), optionalFull(row.exactCurrent), optionalFull(row.exactDensity),
+                  row.phase.value_or(""), optionalFull(row.deviationSigmas), row.settled ? "true" : "false"});
   }
   table.writeCsv(out);
 }
@@ -76,14 +78,15 @@ void writeTable(const PhaseDiagram& diagram, std::ostream& out) {
     out << "; no exact current known\n\n";
   }
   Table table({"directory", "alpha", "beta", "cells", "density", "density error", "current", "current error",
-               "steps used", "exact current", "phase", "deviation (sigmas)", "settled"});
+               "steps used", "exact current", "exact density", "phase", "deviation (sigmas)", "settled"});
   for (const auto& row : diagram.rows) {
     const std::string deviation =
         row.deviationSigmas ? shortNumber(*row.deviationSigmas, 3) : (row.exactCurrent ? "inf" : "-");
     table.addRow({row.directory, shortNumber(row.alpha), shortNumber(row.beta), std::to_string(row.cells),
                   shortNumber(row.density), shortNumber(row.densityError, 3), shortNumber(row.current),
                   shortNumber(row.currentError, 3), std::to_string(row.stepsUsed),
-                  row.exactCurrent ? shortNumber(*row.exactCurrent) : "-", row.phase.value_or("-"), deviation,
+                  row.exactCurrent ? shortNumber(*row.exactCurrent) : "-",
+                  row.exactDensity ? shortNumber(*row.exactDensity) : "-", row.phase.value_or("-"), deviation,
                   row.settled ? "yes" : "no"});
   }
   table.writeAligned(out);

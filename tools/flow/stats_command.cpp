@@ -29,6 +29,7 @@ void writeJson(const RunStatistics& run, const Units& units, std::ostream& out) 
       json.field("exact_current", run.exactCurrent->current);
       json.field("phase", run.exactCurrent->phase);
       json.field("exact_current_formula", run.exactCurrent->formula);
+      json.field("exact_bulk_density", run.exactCurrent->bulkDensity);
     }
     json.endObject();
   }
