@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
-#include <functional>
 #include <utility>
 
 #include "convoy/core/counted.hpp"
@@ -101,7 +100,10 @@ NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const
   // do not meet: this rank's decision alone, since the messages are the same either way.
   // The last piece holds the vmax cells before the end: one word more when the road ends mid-word.
   const std::uint64_t lastPieceWords = haloWords + (placement_.endCell() % packed::kCellsPerWord != 0 ? 1 : 0);
-  overlapped_ = !wholeRing_ && !range_.empty() && placement_.words >= haloWords + lastPieceWords;
+  // (Nothing to overlap without a neighbour: an open road on one rank.)
+  const bool hasNeighbour = leftNeighbour() != Comm::kNoNeighbour || rightNeighbour() != Comm::kNoNeighbour;
+  overlapFirstStep_ = !wholeRing_ && !range_.empty() && hasNeighbour && placement_.words >= haloWords + lastPieceWords;
+  overlapEveryStep_ = overlapFirstStep_ && placement_.words >= kOverlapEveryStepWords;
   firstEdge_ = EdgePiece(haloWords, haloWords, planes_);
   lastEdge_ = EdgePiece(lastPieceWords, haloWords, planes_);
   const std::uint64_t deepWords = plan_.deepWords;
@@ -137,7 +139,7 @@ std::uint64_t NaschRoad::step(std::uint64_t step, std::uint64_t j) {
     return ReceivedHalos{open() && ownsFirstCell() ? emptyHalo_.view() : asLayers(std::as_const(fromLeft_), haloWords),
                          open() && ownsLastCell() ? wallHalo_.view() : asLayers(std::as_const(fromRight_), haloWords)};
   };
-  const std::uint64_t distance = stepOverlapped(step, pending, halos, placement_.words >= kOverlapEveryStepWords);
+  const std::uint64_t distance = stepOverlapped(step, pending, halos, overlapEveryStep_);
   return open() ? distance + actAtEnds(step, j) : distance;
 }
 
@@ -147,9 +149,10 @@ std::uint64_t NaschRoad::step(std::uint64_t step, std::uint64_t j) {
 // stepped again, alone, with the halos that arrived and the cells beside them, and put in place; the
 // distance trades the stand-in's count of their cars for the true one (modulo 2^64, exactly). The
 // braking numbers are keyed by global word, so a piece steps as it would inside the segment.
-std::uint64_t NaschRoad::stepOverlapped(std::uint64_t step, PendingExchange& pending,
-                                        const std::function<ReceivedHalos()>& received, bool worthIt) {
-  if (!overlapped_ || !worthIt) {
+template <typename Received>
+std::uint64_t NaschRoad::stepOverlapped(std::uint64_t step, PendingExchange& pending, const Received& received,
+                                        bool overlap) {
+  if (!overlap) {
     pending.wait();
     const ReceivedHalos halos = received();
     return nasch::stepSegment(model_, step, placement_, current_.view(), halos.left, halos.right, next_.view());
@@ -244,7 +247,7 @@ void NaschRoad::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::s
   for (std::uint64_t j = 0; j < steps; ++j) {
     const std::uint64_t step = firstStep + j;
     if (j == 0) {
-      distances[j] = stepOverlapped(step, pending, extensionsArrived, true);
+      distances[j] = stepOverlapped(step, pending, extensionsArrived, overlapFirstStep_);
     } else {
       const ReceivedHalos halos = ownHalos();
       distances[j] =

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <vector>
 
@@ -53,10 +52,10 @@ class NaschRoad final : public Road {
     nasch::ConstLayers left;
     nasch::ConstLayers right;
   };
-  // One step of the own segment into next_ while `pending` brings its halos (`received` gives them,
-  // after the wait); its distance. Overlapped when `worthIt` (else: wait, then step).
-  std::uint64_t stepOverlapped(std::uint64_t step, PendingExchange& pending,
-                               const std::function<ReceivedHalos()>& received, bool worthIt);
+  // One step of the own segment into next_ while `pending` brings its halos (`received()` gives
+  // them, after the wait); its distance. Overlapped when `overlap` (else: wait, then step).
+  template <typename Received>
+  std::uint64_t stepOverlapped(std::uint64_t step, PendingExchange& pending, const Received& received, bool overlap);
   // An exchange every step (open roads, short segments) is overlapped only on segments this long:
   // re-stepping the edges costs more than the wait on shorter ones (measured: docs/PERFORMANCE.md).
   static constexpr std::uint64_t kOverlapEveryStepWords = 1024;
@@ -94,7 +93,8 @@ class NaschRoad final : public Road {
     std::uint64_t words = 0;
     nasch::State old, beside, exact, standIn;
   };
-  bool overlapped_ = false;
+  bool overlapFirstStep_ = false;  // the step after a deep-halo exchange: whenever the pieces fit
+  bool overlapEveryStep_ = false;  // one exchange per step: on segments of kOverlapEveryStepWords or more
   EdgePiece firstEdge_, lastEdge_;
 };
 
