@@ -36,7 +36,7 @@ bool available(Isa isa) {
       return __builtin_cpu_supports("avx2");
     case Isa::Avx512:
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-             __builtin_cpu_supports("avx512vpopcntdq");
+             __builtin_cpu_supports("avx512vpopcntdq") && __builtin_cpu_supports("avx512vbmi2");
 #else
     case Isa::Avx2:
     case Isa::Avx512:

@@ -334,6 +334,32 @@ TEST(Nasch, FastMatchesReference) {
   }
 }
 
+// The one-pass vector kernels take whole blocks of whole vectors: a ring of 537 words has one (words
+// 256 .. 511; the first block has the wrapped halo's preset brakes, the last 25 words and a partial
+// word), one of 536 words two (the last in a staging copy). Every vmax they exist for, every count of
+// random words per 64 cells they take (K = 0 .. 4: p = 0, 1/2, 1/4, 3/8, 5/16) and the first they do
+// not (K = 5: p = 9/32), against the reference.
+TEST(Nasch, VectorBlocksMatchReference) {
+  std::mt19937_64 rng(4242);
+  for (const std::uint64_t cells : {64U * 536U + 5U, 64U * 536U}) {
+    for (unsigned vmax = 1; vmax <= 16; ++vmax) {
+      for (const double p : {0.0, 0.5, 0.25, 0.375, 0.3125, 0.28125}) {
+        for (const double density : {0.2, 0.6}) {
+          SCOPED_TRACE("cells " + std::to_string(cells) + ", vmax " + std::to_string(vmax) + ", p " +
+                       std::to_string(p) + ", density " + std::to_string(density));
+          const Cells start = randomCells(cells, density, vmax, rng);
+          const std::uint64_t seed = rng();
+          for (const convoy::Isa isa : variantsHere()) {
+            SCOPED_TRACE("kernel variant " + std::string(convoy::nameOf(isa)));
+            expectMatchesReference(start, vmax, p, seed, 6, Kernel::Fast, isa);
+            if (HasFatalFailure()) return;
+          }
+        }
+      }
+    }
+  }
+}
+
 // Slow-to-start: a car standing still at the start of a step brakes with p_slow instead of p. Every
 // variant and the run-time-vmax path against the reference, with p_slow above, below and at the ends.
 TEST(Nasch, SlowToStartMatchesReference) {

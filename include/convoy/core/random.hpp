@@ -20,10 +20,19 @@ enum class Stream : std::uint64_t {
   InitialVelocity = 0x1A17'0000'0000'0004ULL,
 };
 
-constexpr std::uint64_t mix(std::uint64_t x) {
+// SplitMix64's finaliser, in place, on a 64-bit word or on each lane of a vector of them (GCC's
+// vector extensions: the NaSch kernels draw their random words a vector at a time; by reference, so
+// that no vector crosses a function's boundary outside the kernels' target options).
+template <typename Words>
+constexpr void mixInPlace(Words& x) {
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
+  x = x ^ (x >> 31);
+}
+
+constexpr std::uint64_t mix(std::uint64_t x) {
+  mixInPlace(x);
+  return x;
 }
 
 constexpr std::uint64_t streamKey(std::uint64_t seed, Stream stream, std::uint64_t step) {
