@@ -197,10 +197,16 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
     } else {  // an edge: copy the halo, the segment's edge and the spliced last word aside
       const std::uint64_t stride = inputWords + 1;  // + 1 zero word read past the end by pass 1
       staging.assign((planeCount + 1) * stride, 0);
+      // Words j with segment word s = s0 + j - H in [0, words - 1) are the segment's own: copied as
+      // they are; the halo words and the (maybe spliced) last word come from `extended`.
+      const std::uint64_t ownFirst = s0 < H ? H - s0 : 0;
+      const std::uint64_t ownEnd = std::min(inputWords, words - 1 + H - s0);
       for (unsigned layer = 0; layer <= planeCount; ++layer) {
+        const std::uint64_t* source = layer == 0 ? old.occupancy.data() : old.velocity.data() + (layer - 1) * words;
         for (std::uint64_t j = 0; j < inputWords; ++j) {
           const std::int64_t s = static_cast<std::int64_t>(s0 + j) - static_cast<std::int64_t>(H);
-          staging[layer * stride + j] = extended.word(layer, s);
+          staging[layer * stride + j] =
+              j >= ownFirst && j < ownEnd ? source[static_cast<std::uint64_t>(s)] : extended.word(layer, s);
         }
       }
       in.occupancy = staging.data();
