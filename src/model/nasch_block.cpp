@@ -2,8 +2,10 @@
 // (nasch_block_kernels.inc) compiled three times, for the build's -march (scalar), for AVX2 (ARCHER2's
 // EPYC 7742) and for AVX-512 (with DQ's 64-bit vector multiply, which the random words need). The two
 // vector variants also compile the one-pass kernels (nasch_vector_kernels.inc) on their own vector
-// type, from the few helpers below that GCC's vector extensions do not give. The variants give the
-// same bits; nasch_test runs each against the reference kernel.
+// type, from the few helpers below that GCC's vector extensions do not give; their table
+// (kVectorKernels) is what those variants run, falling back to the four-pass kernels block by block
+// (whose own table, kKernels, only the scalar variant uses). The variants give the same bits;
+// nasch_test runs each against the reference kernel.
 #include "nasch_block.hpp"
 
 #include <array>
@@ -28,8 +30,12 @@ namespace scalar {
 }  // namespace scalar
 
 #ifdef CONVOY_X86_VARIANTS
+#ifdef __clang__  // Clang has no GCC target pragma: the same target for every function of the namespace
+#pragma clang attribute push(__attribute__((target("avx2,bmi,bmi2,popcnt"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,bmi,bmi2,popcnt")
+#endif
 namespace avx2 {
 #include "nasch_block_kernels.inc"
 
@@ -67,10 +73,20 @@ inline Lanes popcountLanes(Lanes x) {
 
 #include "nasch_vector_kernels.inc"
 }  // namespace avx2
+#ifdef __clang__
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
+#ifdef __clang__
+#pragma clang attribute push(                                                                                  \
+    __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx512vpopcntdq,avx512vbmi2,bmi,bmi2,popcnt"))), \
+    apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx512vpopcntdq,avx512vbmi2,bmi,bmi2,popcnt")
+#endif
 namespace avx512 {
 #include "nasch_block_kernels.inc"
 
@@ -96,7 +112,11 @@ inline Lanes popcountLanes(Lanes x) {
 
 #include "nasch_vector_kernels.inc"
 }  // namespace avx512
+#ifdef __clang__
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 #endif
 
 }  // namespace
