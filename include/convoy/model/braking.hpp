@@ -34,6 +34,19 @@ constexpr std::uint64_t stepKey(std::uint64_t seed, std::uint64_t step) {
   return random::streamKey(seed, random::Stream::Braking, step);
 }
 
+// Digit i (from the most significant, 0 .. 31) of the comparison U < P, for the cells of `less` and
+// `equal` at once (64-bit words, or vectors of them in the NaSch kernels), `r` holding U's digit:
+// where P's digit is 1 and U's is 0, U < P; where they differ the other way, U > P.
+template <typename Words>
+constexpr void compareDigit(Words& less, Words& equal, const Words& r, std::uint64_t threshold, int i) {
+  if ((threshold >> (31 - i)) & 1U) {
+    less |= equal & ~r;
+    equal &= r;
+  } else {
+    equal &= ~r;
+  }
+}
+
 // Which of the cells `cells` (a mask) of global packed word `word` brake: U < P evaluated for 64 cells
 // at once from the most significant bit down (lt: already below P; eq: equal so far). It stops when
 // the remaining bits of P are zero, or when no cell of `cells` is undecided. Bits outside `cells` are 0.
@@ -44,13 +57,7 @@ inline std::uint64_t wordMask(std::uint64_t key, std::uint64_t word, std::uint64
   std::uint64_t equal = cells;
   const int draws = randomWords(threshold);
   for (int i = 0; i < draws && equal != 0; ++i) {
-    const std::uint64_t r = random::bits(key, word * 32 + static_cast<std::uint64_t>(i));
-    if ((threshold >> (31 - i)) & 1U) {
-      less |= equal & ~r;  // U's bit is 0 where P's is 1: U < P
-      equal &= r;
-    } else {
-      equal &= ~r;  // U's bit is 1 where P's is 0: U > P
-    }
+    compareDigit(less, equal, random::bits(key, word * 32 + static_cast<std::uint64_t>(i)), threshold, i);
   }
   return less;
 }
