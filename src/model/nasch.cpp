@@ -133,11 +133,14 @@ class Extended {
   ConstLayers old_, left_, right_;
 };
 
+// Output words [first, end) of the segment (stepSegmentWords).
 std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
-                              ConstLayers leftHalo, ConstLayers rightHalo, Layers next, Path path, Isa isa) {
+                              ConstLayers leftHalo, ConstLayers rightHalo, Layers next, Path path, Isa isa,
+                              std::uint64_t first, std::uint64_t end) {
   assert(model.vmax >= 1 && model.vmax <= kMaxVmax);
   const std::uint64_t words = segment.words;
-  if (words == 0) return 0;
+  assert(first <= end && end <= words);
+  if (first == end) return 0;
   const unsigned planeCount = velocityPlanes(model.vmax);
   const std::uint64_t H = haloWords(model.vmax);
   assert(old.occupancy.size() == words && old.velocity.size() == words * planeCount);
@@ -152,7 +155,7 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
   // cell by cell, from the masks of the global words their cells belong to, against P and P_slow.
   std::vector<std::uint64_t> haloBrakes;
   std::vector<std::uint64_t> haloSlowBrakes;
-  if (segment.firstWord < H) {
+  if (segment.firstWord < H && first == 0) {
     const auto roadCells = static_cast<std::int64_t>(segment.roadCells);
     std::uint64_t cachedWord = kAllOnes;
     std::array<std::uint64_t, 2> cachedMasks{};
@@ -181,8 +184,8 @@ std::uint64_t stepSegmentWith(const Model& model, std::uint64_t step, const Plac
   const std::uint64_t block = fast != nullptr ? kBlockWords : 64;
   std::vector<std::uint64_t> staging;
   std::uint64_t distance = 0;
-  for (std::uint64_t s0 = 0; s0 < words; s0 += block) {
-    const std::uint64_t s1 = std::min(words, s0 + block);
+  for (std::uint64_t s0 = first; s0 < end; s0 += block) {
+    const std::uint64_t s1 = std::min(end, s0 + block);
     const std::uint64_t inputWords = s1 - s0 + 2 * H;
     BlockInput in;
     in.firstGlobalWord = segment.firstWord + s0 - H;
@@ -228,13 +231,20 @@ std::uint64_t Placement::endCell() const { return std::min((firstWord + words) *
 
 std::uint64_t stepSegment(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
                           ConstLayers leftHalo, ConstLayers rightHalo, Layers next, Isa isa) {
-  return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Fast, isa);
+  return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Fast, isa, 0, segment.words);
+}
+
+std::uint64_t stepSegmentWords(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
+                               ConstLayers leftHalo, ConstLayers rightHalo, Layers next, std::uint64_t first,
+                               std::uint64_t end, Isa isa) {
+  return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Fast, isa, first, end);
 }
 
 namespace detail {
 std::uint64_t stepSegmentGeneric(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
                                  ConstLayers leftHalo, ConstLayers rightHalo, Layers next) {
-  return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Generic, Isa::Scalar);
+  return stepSegmentWith(model, step, segment, old, leftHalo, rightHalo, next, Path::Generic, Isa::Scalar, 0,
+                         segment.words);
 }
 }  // namespace detail
 

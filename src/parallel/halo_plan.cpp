@@ -13,8 +13,7 @@ std::uint64_t rule184HaloCells(std::uint64_t haloWords, std::uint64_t fewestCell
                                  std::min(std::max<std::uint64_t>(haloWords, 1) * packed::kCellsPerWord, fewestCells));
 }
 
-NaschHaloPlan planNaschHalos(unsigned vmax, std::uint64_t roadCells, std::uint64_t fewestCells, bool oneOwner) {
-  if (oneOwner) return {};
+NaschHaloPlan planNaschHalos(unsigned vmax, std::uint64_t roadCells, std::uint64_t fewestCells) {
   // The cells the ring's partial last word lacks (0 on a road of whole words): the extension that
   // holds that word is short by as many, so such a road takes one word more.
   const std::uint64_t missing = (packed::kCellsPerWord - roadCells % packed::kCellsPerWord) % packed::kCellsPerWord;

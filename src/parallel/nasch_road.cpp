@@ -10,6 +10,7 @@
 #include "convoy/core/error.hpp"
 #include "convoy/core/packed_road.hpp"
 #include "convoy/model/braking.hpp"
+#include "convoy/model/nasch_sweep.hpp"
 
 namespace convoy {
 namespace {
@@ -50,7 +51,8 @@ void placeWords(nasch::ConstLayers from, nasch::Layers to, std::uint64_t first) 
 
 }  // namespace
 
-NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const Config& config)
+NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const Config& config,
+                     std::uint64_t sweepTileWords)
     : Road(comm, decomposition, openEndsOf(config)),
       model_{static_cast<unsigned>(config.model.vmax), braking::threshold(config.model.pBrake), config.init.seed,
              braking::threshold(slowToStartProbability(config.model))},
@@ -58,10 +60,8 @@ NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const
       placement_{decomposition.cells(), range_.begin / packed::kCellsPerWord, packed::wordsFor(range_.cells())},
       wholeRing_(!open() && !range_.empty() && decomposition.leftNeighbour(comm.rank()) == comm.rank()),
       current_(placement_.words, planes_),
-      next_(placement_.words, planes_) {
-  // Every rank decides alike: halos are needed only when more than one rank owns cells (rank 0 always
-  // owns some, so it is its own neighbour exactly when it owns them all).
-  const bool oneOwner = decomposition.leftNeighbour(0) == 0;
+      next_(placement_.words, planes_),
+      sweepTileWords_(sweepTileWords) {
   if (!naschRanksFit(decomposition, model_.vmax)) {
     throw InputError("model.vmax = " + std::to_string(model_.vmax) + " needs every rank to own at least " +
                      counted(model_.vmax, "cell") + ", but the road of " + counted(decomposition.cells(), "cell") +
@@ -85,11 +85,14 @@ NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const
   // the extension left of rank 0 holds the partial last word, so it has only 64 D - m cells (m the
   // cells that word lacks), is stepped like the segment that owns that word, and bounds k by
   // k vmax <= 64 D - m. It applies when every rank decides alike that it can
-  // (planNaschHalos): more than one rank owns cells; every owning rank owns at least D whole words (an
-  // extension comes from one neighbour); and k >= 2. Otherwise: one exchange of H words per step.
+  // (planNaschHalos): every owning rank owns at least D whole words (an extension comes from one
+  // neighbour, or from the ring's other end when one rank owns it all); and k >= 2. Otherwise: one
+  // exchange of H words per step. The k steps after the first are swept tile by tile (nasch_sweep.hpp).
   // An open road's ends act after every step: one exchange per step (and the ends' halos of their own).
-  plan_ = open() ? NaschHaloPlan{}
-                 : planNaschHalos(model_.vmax, decomposition.cells(), decomposition.fewestCells(), oneOwner);
+  // A whole ring on one rank takes the same plan, its extensions cut from its own far ends (no
+  // exchange), so that its steps too are swept in tiles that stay in cache (nasch_sweep.hpp). Every
+  // rank decides alike (ranks that own nothing never step).
+  plan_ = open() ? NaschHaloPlan{} : planNaschHalos(model_.vmax, decomposition.cells(), decomposition.fewestCells());
   const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
   emptyHalo_ = nasch::State(haloWords, planes_);
   if (open()) {
@@ -217,73 +220,112 @@ void NaschRoad::advance(std::uint64_t firstStep, std::uint64_t steps, std::span<
   for (std::uint64_t j = 0; j < steps; ++j) {
     distances[j] = step(firstStep + j, j);
     std::swap(current_, next_);
-    for (std::size_t k = 0; k < detectors.size(); ++k) arrivals[j * detectors.size() + k] += passed(detectors[k].cell);
+    for (std::size_t k = 0; k < detectors.size(); ++k) {
+      arrivals[j * detectors.size() + k] += passed(detectors[k].cell, current_.view(), 0, placement_.words);
+    }
   }
 }
 
+// The deep halos during a sweep: each step, the own segment's halo is cut from an extension, then the
+// extension takes the step with the segment's edge cells beside it (and empty cells outside: the
+// wrong cells the plan allows for). Detectors count the cars that passed them, piece by piece.
+class NaschRoad::ExtensionEdges final : public nasch::SweepEdges {
+ public:
+  ExtensionEdges(NaschRoad& road, std::span<const LocalDetector> detectors, std::span<std::uint64_t> arrivals)
+      : road_(road), detectors_(detectors), arrivals_(arrivals) {}
+  // Step j of the sweep is step firstStep + j, the (firstAdvanced + j)-th of the advance.
+  std::uint64_t firstStep = 0;
+  std::uint64_t firstAdvanced = 0;
+
+  nasch::ConstLayers left(std::uint64_t j, nasch::ConstLayers before) override { return halo(j, before, true); }
+  nasch::ConstLayers right(std::uint64_t j, nasch::ConstLayers before) override { return halo(j, before, false); }
+  void stepped(std::uint64_t j, nasch::ConstLayers after, std::uint64_t first, std::uint64_t end) override {
+    const std::uint64_t row = (firstAdvanced + j) * detectors_.size();
+    for (std::size_t k = 0; k < detectors_.size(); ++k) {
+      arrivals_[row + k] += road_.passed(detectors_[k].cell, after, first, end);
+    }
+  }
+
+ private:
+  static std::uint64_t cellsOf(const nasch::Placement& piece) { return piece.endCell() - piece.firstCell(); }
+  // The left (or right) extension's cells beside the segment, then the extension a step on, with the
+  // segment's cells beside it in `before` as its inner halo.
+  nasch::ConstLayers halo(std::uint64_t j, nasch::ConstLayers before, bool left) {
+    NaschRoad& r = road_;
+    nasch::State& extension = left ? r.left_ : r.right_;
+    nasch::State& next = left ? r.nextLeft_ : r.nextRight_;
+    const nasch::Placement& placement = left ? r.leftPlacement_ : r.rightPlacement_;
+    nasch::State& own = left ? r.ownLeftHalo_ : r.ownRightHalo_;
+    nasch::State& inner = left ? r.leftInnerHalo_ : r.rightInnerHalo_;
+    const unsigned vmax = r.model_.vmax;
+    nasch::edgeCellsInto(extension.view(), cellsOf(placement), vmax, left ? nasch::Edge::Last : nasch::Edge::First,
+                         own.view());
+    nasch::edgeCellsInto(before, r.range_.cells(), vmax, left ? nasch::Edge::First : nasch::Edge::Last, inner.view());
+    const nasch::ConstLayers outer = r.emptyHalo_.view();
+    nasch::stepSegment(r.model_, firstStep + j, placement, extension.view(), left ? outer : inner.view(),
+                       left ? inner.view() : outer, next.view());
+    std::swap(extension, next);
+    return own.view();
+  }
+  NaschRoad& road_;
+  std::span<const LocalDetector> detectors_;
+  std::span<std::uint64_t> arrivals_;
+};
+
+// With neighbours: the first step overlaps the exchange of the extensions (stepOverlapped), the others
+// are swept. A whole ring: its extensions are its own far ends, and every step is swept.
 void NaschRoad::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
                             std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals) {
   assert(steps <= plan_.stepsPerExchange);
   const std::uint64_t depth = plan_.deepWords;
   const std::uint64_t words = placement_.words;
-  copyWords(current_.view(), 0, asLayers(toLeft_, depth));
-  copyWords(current_.view(), words - depth, asLayers(toRight_, depth));
-  PendingExchange pending = startHaloExchange();
-
-  const auto cellsOf = [](const nasch::Placement& piece) { return piece.endCell() - piece.firstCell(); };
-  const std::uint64_t cells = range_.cells();
-  const unsigned vmax = model_.vmax;
-  // The own segment's halos, cut from the extensions: in the first step only once they have arrived.
-  const auto ownHalos = [&] {
-    nasch::edgeCellsInto(left_.view(), cellsOf(leftPlacement_), vmax, nasch::Edge::Last, ownLeftHalo_.view());
-    nasch::edgeCellsInto(right_.view(), cellsOf(rightPlacement_), vmax, nasch::Edge::First, ownRightHalo_.view());
-    return ReceivedHalos{ownLeftHalo_.view(), ownRightHalo_.view()};
-  };
-  const auto extensionsArrived = [&] {
-    copyWords(asLayers(std::as_const(fromLeft_), depth), 0, left_.view());
-    copyWords(asLayers(std::as_const(fromRight_), depth), 0, right_.view());
-    return ownHalos();
-  };
-  for (std::uint64_t j = 0; j < steps; ++j) {
-    const std::uint64_t step = firstStep + j;
-    if (j == 0) {
-      distances[j] = stepOverlapped(step, pending, extensionsArrived, overlapFirstStep_);
-    } else {
-      const ReceivedHalos halos = ownHalos();
-      distances[j] =
-          nasch::stepSegment(model_, step, placement_, current_.view(), halos.left, halos.right, next_.view());
-    }
-    nasch::edgeCellsInto(current_.view(), cells, vmax, nasch::Edge::First, leftInnerHalo_.view());
-    nasch::edgeCellsInto(current_.view(), cells, vmax, nasch::Edge::Last, rightInnerHalo_.view());
-    nasch::stepSegment(model_, step, leftPlacement_, left_.view(), emptyHalo_.view(), leftInnerHalo_.view(),
-                       nextLeft_.view());
-    nasch::stepSegment(model_, step, rightPlacement_, right_.view(), rightInnerHalo_.view(), emptyHalo_.view(),
-                       nextRight_.view());
+  ExtensionEdges edges(*this, detectors, arrivals);
+  edges.firstStep = firstStep;
+  std::uint64_t swept = 0;  // steps done before the sweep
+  if (wholeRing_) {
+    copyWords(current_.view(), words - depth, left_.view());
+    copyWords(current_.view(), 0, right_.view());
+  } else {
+    copyWords(current_.view(), 0, asLayers(toLeft_, depth));
+    copyWords(current_.view(), words - depth, asLayers(toRight_, depth));
+    PendingExchange pending = startHaloExchange();
+    // The own segment's halos once the extensions have arrived (which also takes them a step on).
+    const auto extensionsArrived = [&] {
+      copyWords(asLayers(std::as_const(fromLeft_), depth), 0, left_.view());
+      copyWords(asLayers(std::as_const(fromRight_), depth), 0, right_.view());
+      return ReceivedHalos{edges.left(0, current_.view()), edges.right(0, current_.view())};
+    };
+    distances[0] = stepOverlapped(firstStep, pending, extensionsArrived, overlapFirstStep_);
     std::swap(current_, next_);
-    std::swap(left_, nextLeft_);
-    std::swap(right_, nextRight_);
-    for (std::size_t k = 0; k < detectors.size(); ++k) arrivals[j * detectors.size() + k] += passed(detectors[k].cell);
+    edges.stepped(0, current_.view(), 0, words);
+    swept = 1;
   }
-}
-
-unsigned NaschRoad::velocityAt(std::uint64_t offset) const {
-  unsigned velocity = 0;
-  for (unsigned b = 0; b < planes_; ++b) velocity |= (packed::cell(velocityPlane(b), offset) ? 1U : 0U) << b;
-  return velocity;
+  edges.firstStep = firstStep + swept;
+  edges.firstAdvanced = swept;
+  nasch::sweepSegment(model_, firstStep + swept, steps - swept, placement_, current_, next_, edges,
+                      distances.subspan(swept), sweepTileWords_);
 }
 
 // A car now in cell y = x + d (d < vmax, modulo the road) passed x iff it came from before x: its
 // velocity, the distance it just moved, exceeds d. Velocities are below the road's length, so no car
-// passes a point twice in one step.
-std::uint64_t NaschRoad::passed(std::uint64_t detectorCell) const {
+// passes a point twice in one step. Each cell y counts alone, so pieces of the segment count apart.
+std::uint64_t NaschRoad::passed(std::uint64_t detectorCell, nasch::ConstLayers state, std::uint64_t firstWord,
+                                std::uint64_t endWord) const {
   const std::uint64_t cells = decomposition_.cells();
+  const std::uint64_t words = state.words();
   std::uint64_t count = 0;
   for (std::uint64_t d = 0; d < std::min<std::uint64_t>(model_.vmax, cells); ++d) {
     if (open() && detectorCell + d >= cells) break;  // no cell after the last on an open road
     const std::uint64_t y = (detectorCell + d) % cells;
     if (!range_.contains(y)) continue;
     const std::uint64_t offset = y - range_.begin;
-    if (packed::cell(current_.occupancy, offset) && velocityAt(offset) > d) ++count;
+    if (offset / packed::kCellsPerWord < firstWord || offset / packed::kCellsPerWord >= endWord) continue;
+    if (!packed::cell(state.occupancy, offset)) continue;
+    unsigned velocity = 0;
+    for (unsigned b = 0; b < planes_; ++b) {
+      velocity |= (packed::cell(state.velocity.subspan(b * words, words), offset) ? 1U : 0U) << b;
+    }
+    if (velocity > d) ++count;
   }
   return count;
 }

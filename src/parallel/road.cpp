@@ -6,6 +6,7 @@
 #include "convoy/core/digest.hpp"
 #include "convoy/core/error.hpp"
 #include "convoy/core/packed_road.hpp"
+#include "convoy/model/nasch_sweep.hpp"
 #include "convoy/parallel/nasch_road.hpp"
 #include "convoy/parallel/rule184_road.hpp"
 
@@ -95,7 +96,10 @@ std::uint64_t Road::globalDigest() const {
 
 std::unique_ptr<Road> makeRoad(const Comm& comm, const Decomposition& decomposition, const Config& config,
                                RoadOptions options) {
-  if (config.model.type == ModelType::Nasch) return std::make_unique<NaschRoad>(comm, decomposition, config);
+  if (config.model.type == ModelType::Nasch) {
+    const std::uint64_t tileWords = options.naschTileWords != 0 ? options.naschTileWords : nasch::sweepTileWords();
+    return std::make_unique<NaschRoad>(comm, decomposition, config, tileWords);
+  }
   options.openEnds = openEndsOf(config);
   return std::make_unique<Rule184Road>(comm, decomposition, options);
 }

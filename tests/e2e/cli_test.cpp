@@ -256,7 +256,7 @@ TEST_F(CliTest, ChangingOnlyTheStepsContinuesInTheSameDirectory) {
 }
 
 // A count of 1 takes the singular in the log: one rank, one step, a window of one cell, one row
-// (and, on NaSch's single rank, one step per exchange).
+// (and, on an open NaSch road, whose ends act after every step, one step per exchange).
 TEST_F(CliTest, LogLinesPutACountOfOneInTheSingular) {
   const CommandResult result = convoy({"run", "config.yaml", "--set", "run.steps=1", "--set",
                                        "output.spacetime.every=1", "--set", "output.spacetime.width=1"});
@@ -265,7 +265,8 @@ TEST_F(CliTest, LogLinesPutACountOfOneInTheSingular) {
                                "space-time window: 2 rows of 1 cell in", "finished 1 step of"}) {
     EXPECT_NE(result.all().find(fragment), std::string::npos) << "missing '" << fragment << "'\n" << result.describe();
   }
-  const CommandResult nasch = convoy({"run", "config.yaml", "--set", "model.type=nasch", "--output", "nasch"});
+  const CommandResult nasch = convoy({"run", "config.yaml", "--set", "model.type=nasch", "--set", "road.boundary=open",
+                                      "--set", "road.alpha=0.5", "--set", "road.beta=0.5", "--output", "nasch"});
   ASSERT_EQ(nasch.exitStatus, 0) << nasch.describe();
   EXPECT_NE(nasch.all().find("up to 1 step per exchange"), std::string::npos) << nasch.describe();
   const std::regex plural(R"(\b1 (ranks|steps|rows|cells|cars|bytes|exchanges|checkpoints|snapshots)\b)");

@@ -22,15 +22,19 @@ TEST(Rule184Halo, IsTheAskedWordsUnlessARankOwnsFewerCells) {
 
 TEST(NaschHalo, HandWorkedCases) {
   // vmax 5 on a long road: D = min(max(4, 2), 5) = 4 words, k = floor(256 / 5) = 51 steps.
-  NaschHaloPlan plan = planNaschHalos(5, 640000, 6400, false);
+  NaschHaloPlan plan = planNaschHalos(5, 640000, 6400);
+  EXPECT_EQ(plan.deepWords, 4U);
+  EXPECT_EQ(plan.stepsPerExchange, 51U);
+  // One rank owning the whole ring plans alike (its extensions are its own far ends).
+  plan = planNaschHalos(5, 640000, 640000);
   EXPECT_EQ(plan.deepWords, 4U);
   EXPECT_EQ(plan.stepsPerExchange, 51U);
   // vmax 1 (rule 184): D = 1 word, k = 64 steps.
-  plan = planNaschHalos(1, 640000, 6400, false);
+  plan = planNaschHalos(1, 640000, 6400);
   EXPECT_EQ(plan.deepWords, 1U);
   EXPECT_EQ(plan.stepsPerExchange, 64U);
   // vmax 200: H = 4 words, D = min(8, 200) = 8, k = floor(512 / 200) = 2.
-  plan = planNaschHalos(200, 64 * 1000, 64 * 100, false);
+  plan = planNaschHalos(200, 64 * 1000, 64 * 100);
   EXPECT_EQ(plan.deepWords, 8U);
   EXPECT_EQ(plan.stepsPerExchange, 2U);
 }
@@ -48,7 +52,7 @@ TEST(NaschHalo, HandWorkedCasesOnRoadsThatEndMidWord) {
            Case{20, 6432, 1600, 5, 14},   // m = 32: D = 4 + 1, k = floor((320 - 32) / 20)
            Case{1, 4099, 64 + 3, 1, 3},   // ranks of one whole word cap D at 1: k = 64 - 61
        }) {
-    const NaschHaloPlan plan = planNaschHalos(c.vmax, c.roadCells, c.fewestCells, false);
+    const NaschHaloPlan plan = planNaschHalos(c.vmax, c.roadCells, c.fewestCells);
     EXPECT_EQ(plan.deepWords, c.deepWords) << "vmax " << c.vmax << ", N " << c.roadCells;
     EXPECT_EQ(plan.stepsPerExchange, c.stepsPerExchange) << "vmax " << c.vmax << ", N " << c.roadCells;
   }
@@ -56,10 +60,9 @@ TEST(NaschHalo, HandWorkedCasesOnRoadsThatEndMidWord) {
 
 TEST(NaschHalo, FallsBackToOneExchangePerStep) {
   const auto shallow = [](const NaschHaloPlan& plan) { return plan.deepWords == 0 && plan.stepsPerExchange == 1; };
-  EXPECT_TRUE(shallow(planNaschHalos(5, 640000, 640000, true)));  // one rank owns everything
-  EXPECT_TRUE(shallow(planNaschHalos(5, 640000, 63, false)));     // a rank owns less than a word
-  EXPECT_TRUE(shallow(planNaschHalos(2, 4099, 64 + 3, false)));   // D = 1 word, 64 - 61 cells: k = 1
-  EXPECT_TRUE(shallow(planNaschHalos(40, 640000, 64, false)));    // D = 1 word, k = 1
+  EXPECT_TRUE(shallow(planNaschHalos(5, 640000, 63)));    // a rank owns less than a word
+  EXPECT_TRUE(shallow(planNaschHalos(2, 4099, 64 + 3)));  // D = 1 word, 64 - 61 cells: k = 1
+  EXPECT_TRUE(shallow(planNaschHalos(40, 640000, 64)));   // D = 1 word, k = 1
 }
 
 // On roads of whole words and on roads ending mid-word (the shortest extension then lacks the
@@ -71,7 +74,7 @@ TEST(NaschHalo, EveryPlanKeepsItsPromise) {
       for (std::uint64_t fewestWords : {0, 1, 2, 3, 5, 8, 100}) {
         SCOPED_TRACE("N " + std::to_string(roadCells) + ", vmax " + std::to_string(vmax) + ", fewest words " +
                      std::to_string(fewestWords));
-        const NaschHaloPlan plan = planNaschHalos(vmax, roadCells, kWord * fewestWords, false);
+        const NaschHaloPlan plan = planNaschHalos(vmax, roadCells, kWord * fewestWords);
         if (plan.deepWords == 0) {
           EXPECT_EQ(plan.stepsPerExchange, 1U);
           continue;

@@ -105,6 +105,16 @@ State edgeCells(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge ed
 // The same into `halo` (H words and its planes' H words each), as the step loop does: no allocation.
 void edgeCellsInto(ConstLayers segment, std::uint64_t cells, unsigned vmax, Edge edge, Layers halo);
 
+// stepSegment for the output words [first, end) of the segment alone (first <= end <= segment.words):
+// reads `old` from word first - H to word end + H (the halos where those lie outside the segment; a
+// word past that may be read but does not count), writes words [first, end) of `next`, and returns the
+// distance of the cars that start the step in them. Ranges that cut the segment into pieces give
+// stepSegment's state and distance, whatever the rest of `next` holds (the temporal blocking of
+// nasch_sweep.hpp steps the pieces of one step at different times).
+std::uint64_t stepSegmentWords(const Model& model, std::uint64_t step, const Placement& segment, ConstLayers old,
+                               ConstLayers leftHalo, ConstLayers rightHalo, Layers next, std::uint64_t first,
+                               std::uint64_t end, Isa isa = Isa::Best);
+
 // One step of a whole ring held in one process (one segment; the single-rank case).
 std::uint64_t stepRing(const Model& model, std::uint64_t step, std::uint64_t roadCells, ConstLayers old, Layers next,
                        Isa isa = Isa::Best);

@@ -25,12 +25,12 @@ struct NaschHaloPlan {
 inline constexpr std::uint64_t kNaschDeepWords = 4;
 inline constexpr std::uint64_t kNaschMostStepsPerExchange = 64;
 
-// `oneOwner`: one rank owns every cell (no halos at all). Deep halos need every owning rank to own at
-// least D whole words and k = min(64, floor((64 D - m) / vmax)) >= 2, with
+// Deep halos (also for one rank that owns the whole ring: its extensions are its own far ends) need
+// every owning rank to own at least D whole words and k = min(64, floor((64 D - m) / vmax)) >= 2, with
 // D = min(max(4, 2 H), vmax) + (m > 0 ? 1 : 0), capped at the fewest whole words a rank owns, where
 // m = (64 - N mod 64) mod 64 is what the ring's partial last word lacks: the extension holding that
 // word has 64 D - m cells.
-NaschHaloPlan planNaschHalos(unsigned vmax, std::uint64_t roadCells, std::uint64_t fewestCells, bool oneOwner);
+NaschHaloPlan planNaschHalos(unsigned vmax, std::uint64_t roadCells, std::uint64_t fewestCells);
 
 // NaSch halos come from the neighbouring ranks alone: every rank that owns cells must own at least
 // vmax of them, unless one rank owns them all.

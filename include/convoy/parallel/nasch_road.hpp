@@ -2,10 +2,10 @@
 // exchanged with the ring neighbours (every step, or D words deep every k steps: halo_plan.hpp and
 // docs/model.md "NaSch halos"), and the step (src/model/nasch.cpp).
 //
-// The halo exchange is the base's non-blocking one, waited for at once: the NaSch kernel steps a
-// segment whole (its bit-sliced passes run over every word with the halos in place), so there is no
-// interior to step while the messages travel. With deep halos (roads of any length) one exchange
-// serves k steps (51 for vmax 5), so its latency is spread over them.
+// The exchange overlaps the first step after it (stepOverlapped: the edges are stepped again once the
+// halos are in). With deep halos (roads of any length, and a whole ring on one rank, whose extensions
+// are its own far ends) one exchange serves k steps (51 for vmax 5), and the steps after the first are
+// swept tile by tile in cache (nasch_sweep.hpp).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include "convoy/config/config.hpp"
 #include "convoy/core/decomposition.hpp"
 #include "convoy/model/nasch.hpp"
+#include "convoy/model/nasch_sweep.hpp"
 #include "convoy/parallel/comm.hpp"
 #include "convoy/parallel/halo_plan.hpp"
 #include "convoy/parallel/road.hpp"
@@ -25,7 +26,9 @@ class NaschRoad final : public Road {
  public:
   // Throws InputError when some rank that owns cells owns fewer than vmax (its neighbours' halos
   // would have to come from further away): the message says how many ranks would do.
-  NaschRoad(const Comm& comm, const Decomposition& decomposition, const Config& config);
+  // `sweepTileWords`: the tiles of the deep-halo sweep (nasch_sweep.hpp).
+  NaschRoad(const Comm& comm, const Decomposition& decomposition, const Config& config,
+            std::uint64_t sweepTileWords = nasch::kSweepTileWords);
 
   std::span<const std::uint64_t> words() const override { return current_.occupancy; }
   std::span<std::uint64_t> words() override { return current_.occupancy; }
@@ -63,9 +66,12 @@ class NaschRoad final : public Road {
   // `steps` (<= k) steps after one exchange of D words with each neighbour.
   void advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::span<const LocalDetector> detectors,
                    std::span<std::uint64_t> distances, std::span<std::uint64_t> arrivals);
-  // Cars now in this rank's cells that passed the point of `detectorCell` in the step just made.
-  std::uint64_t passed(std::uint64_t detectorCell) const;
-  unsigned velocityAt(std::uint64_t offset) const;
+  // Cars now in this rank's cells (in `state`, a segment's worth, words [firstWord, endWord) of it)
+  // that passed the point of `detectorCell` in the step just made.
+  std::uint64_t passed(std::uint64_t detectorCell, nasch::ConstLayers state, std::uint64_t firstWord,
+                       std::uint64_t endWord) const;
+  // The halos of the deep-halo sweep (nasch_sweep.hpp), from the extensions.
+  class ExtensionEdges;
 
   nasch::Model model_;
   unsigned planes_;
@@ -74,6 +80,7 @@ class NaschRoad final : public Road {
   NaschHaloPlan plan_;
   nasch::State current_;
   nasch::State next_;
+  std::uint64_t sweepTileWords_;  // words per tile of the sweep
   // Deep halos: the D words before and after this rank's (a neighbour's edge words, stepped here as
   // pieces of their own), and the H-word halos cut from them and from this rank's edges each step.
   nasch::Placement leftPlacement_, rightPlacement_;

@@ -28,10 +28,12 @@ struct LocalDetector {
 // How rule 184's road advances (NaSch ignores these: its halo depth follows from vmax): halos
 // `haloWords` x 64 cells deep (so up to that many steps per halo exchange, as a car moves at most one
 // cell per step), never deeper than the fewest cells a rank owns, and tiles of `tileWords` words
-// advanced all those steps while they sit in cache.
+// advanced all those steps while they sit in cache. NaSch's tiles: `naschTileWords` (nasch_sweep.hpp;
+// a multiple of kSweepSkew, small in tests to have many tiles; 0: nasch::sweepTileWords()).
 struct RoadOptions {
   std::uint64_t haloWords = 4;
   std::uint64_t tileWords = 1024;
+  std::uint64_t naschTileWords = 0;
   rule184::Isa isa = rule184::Isa::Best;  // the kernel variant (tests run each)
   // An open road's ends (docs/model.md "Open roads"); none: a ring. One step per exchange then, as
   // the ends act after every step.
