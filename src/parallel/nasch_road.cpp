@@ -89,9 +89,7 @@ NaschRoad::NaschRoad(const Comm& comm, const Decomposition& decomposition, const
   // neighbour, or from the ring's other end when one rank owns it all); and k >= 2. Otherwise: one
   // exchange of H words per step. The k steps after the first are swept tile by tile (nasch_sweep.hpp).
   // An open road's ends act after every step: one exchange per step (and the ends' halos of their own).
-  // A whole ring on one rank takes the same plan, its extensions cut from its own far ends (no
-  // exchange), so that its steps too are swept in tiles that stay in cache (nasch_sweep.hpp). Every
-  // rank decides alike (ranks that own nothing never step).
+  // Ranks that own nothing take the plan too, and never step.
   plan_ = open() ? NaschHaloPlan{} : planNaschHalos(model_.vmax, decomposition.cells(), decomposition.fewestCells());
   const std::uint64_t haloWords = nasch::haloWords(model_.vmax);
   emptyHalo_ = nasch::State(haloWords, planes_);
@@ -231,16 +229,16 @@ void NaschRoad::advance(std::uint64_t firstStep, std::uint64_t steps, std::span<
 // wrong cells the plan allows for). Detectors count the cars that passed them, piece by piece.
 class NaschRoad::ExtensionEdges final : public nasch::SweepEdges {
  public:
-  ExtensionEdges(NaschRoad& road, std::span<const LocalDetector> detectors, std::span<std::uint64_t> arrivals)
-      : road_(road), detectors_(detectors), arrivals_(arrivals) {}
-  // Step j of the sweep is step firstStep + j, the (firstAdvanced + j)-th of the advance.
-  std::uint64_t firstStep = 0;
-  std::uint64_t firstAdvanced = 0;
+  ExtensionEdges(NaschRoad& road, std::uint64_t firstStep, std::span<const LocalDetector> detectors,
+                 std::span<std::uint64_t> arrivals)
+      : road_(road), firstStep_(firstStep), detectors_(detectors), arrivals_(arrivals) {}
+  // The steps of the advance taken before the sweep's step j = 0 (whose step is firstStep + done).
+  std::uint64_t done = 0;
 
   nasch::ConstLayers left(std::uint64_t j, nasch::ConstLayers before) override { return halo(j, before, true); }
   nasch::ConstLayers right(std::uint64_t j, nasch::ConstLayers before) override { return halo(j, before, false); }
   void stepped(std::uint64_t j, nasch::ConstLayers after, std::uint64_t first, std::uint64_t end) override {
-    const std::uint64_t row = (firstAdvanced + j) * detectors_.size();
+    const std::uint64_t row = (done + j) * detectors_.size();
     for (std::size_t k = 0; k < detectors_.size(); ++k) {
       arrivals_[row + k] += road_.passed(detectors_[k].cell, after, first, end);
     }
@@ -262,12 +260,13 @@ class NaschRoad::ExtensionEdges final : public nasch::SweepEdges {
                          own.view());
     nasch::edgeCellsInto(before, r.range_.cells(), vmax, left ? nasch::Edge::First : nasch::Edge::Last, inner.view());
     const nasch::ConstLayers outer = r.emptyHalo_.view();
-    nasch::stepSegment(r.model_, firstStep + j, placement, extension.view(), left ? outer : inner.view(),
+    nasch::stepSegment(r.model_, firstStep_ + done + j, placement, extension.view(), left ? outer : inner.view(),
                        left ? inner.view() : outer, next.view());
     std::swap(extension, next);
     return own.view();
   }
   NaschRoad& road_;
+  std::uint64_t firstStep_;
   std::span<const LocalDetector> detectors_;
   std::span<std::uint64_t> arrivals_;
 };
@@ -279,9 +278,7 @@ void NaschRoad::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::s
   assert(steps <= plan_.stepsPerExchange);
   const std::uint64_t depth = plan_.deepWords;
   const std::uint64_t words = placement_.words;
-  ExtensionEdges edges(*this, detectors, arrivals);
-  edges.firstStep = firstStep;
-  std::uint64_t swept = 0;  // steps done before the sweep
+  ExtensionEdges edges(*this, firstStep, detectors, arrivals);
   if (wholeRing_) {
     copyWords(current_.view(), words - depth, left_.view());
     copyWords(current_.view(), 0, right_.view());
@@ -298,12 +295,10 @@ void NaschRoad::advanceDeep(std::uint64_t firstStep, std::uint64_t steps, std::s
     distances[0] = stepOverlapped(firstStep, pending, extensionsArrived, overlapFirstStep_);
     std::swap(current_, next_);
     edges.stepped(0, current_.view(), 0, words);
-    swept = 1;
+    edges.done = 1;
   }
-  edges.firstStep = firstStep + swept;
-  edges.firstAdvanced = swept;
-  nasch::sweepSegment(model_, firstStep + swept, steps - swept, placement_, current_, next_, edges,
-                      distances.subspan(swept), sweepTileWords_);
+  nasch::sweepSegment(model_, firstStep + edges.done, steps - edges.done, placement_, current_, next_, edges,
+                      distances.subspan(edges.done), sweepTileWords_);
 }
 
 // A car now in cell y = x + d (d < vmax, modulo the road) passed x iff it came from before x: its
