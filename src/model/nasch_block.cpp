@@ -8,6 +8,7 @@
 // nasch_test runs each against the reference kernel.
 #include "nasch_block.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cassert>
@@ -70,6 +71,40 @@ inline Lanes popcountLanes(Lanes x) {
   const __m256i high = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
   return reinterpret_cast<Lanes>(_mm256_sad_epu8(_mm256_add_epi8(low, high), _mm256_setzero_si256()));
 }
+inline bool anyLanes(Lanes x) {
+  return _mm256_testz_si256(reinterpret_cast<__m256i>(x), reinterpret_cast<__m256i>(x)) == 0;
+}
+// The lanes of `indices` where x is not 0, packed at out (a whole vector stored); how many. vpermd
+// with a table of the 16 lane masks' permutations, as AVX2 has no compress.
+inline constexpr auto kCompressPermutations = [] {
+  std::array<std::array<std::int32_t, 8>, 16> table{};
+  for (unsigned mask = 0; mask < 16; ++mask) {
+    unsigned to = 0;
+    for (unsigned lane = 0; lane < 4; ++lane) {
+      if ((mask >> lane) & 1U) {
+        table[mask][2 * to] = static_cast<std::int32_t>(2 * lane);
+        table[mask][2 * to + 1] = static_cast<std::int32_t>(2 * lane + 1);
+        ++to;
+      }
+    }
+  }
+  return table;
+}();
+inline unsigned compressNonZero(Lanes x, Lanes indices, std::uint64_t* out) {
+  const __m256i zero = _mm256_cmpeq_epi64(reinterpret_cast<__m256i>(x), _mm256_setzero_si256());
+  const unsigned mask = ~static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(zero))) & 0xFU;
+  const __m256i permutation = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kCompressPermutations[mask].data()));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out),
+                      _mm256_permutevar8x32_epi32(reinterpret_cast<__m256i>(indices), permutation));
+  return static_cast<unsigned>(std::popcount(mask));
+}
+inline Lanes gatherLanes(const std::uint64_t* base, Lanes indices) {
+  return reinterpret_cast<Lanes>(
+      _mm256_i64gather_epi64(reinterpret_cast<const long long*>(base), reinterpret_cast<__m256i>(indices), 8));
+}
+inline void scatterLanes(std::uint64_t* base, Lanes indices, Lanes x) {  // no scatter in AVX2
+  for (unsigned k = 0; k < kLanes; ++k) base[indices[k]] = x[k];
+}
 
 #include "nasch_vector_kernels.inc"
 }  // namespace avx2
@@ -108,6 +143,22 @@ inline Lanes wordsBefore(Lanes previous, Lanes current) {  // (the masked form: 
 }
 inline Lanes popcountLanes(Lanes x) {
   return reinterpret_cast<Lanes>(_mm512_popcnt_epi64(reinterpret_cast<__m512i>(x)));
+}
+inline bool anyLanes(Lanes x) {
+  return _mm512_test_epi64_mask(reinterpret_cast<__m512i>(x), reinterpret_cast<__m512i>(x)) != 0;
+}
+// The lanes of `indices` where x is not 0, packed at out (a whole vector stored); how many.
+inline unsigned compressNonZero(Lanes x, Lanes indices, std::uint64_t* out) {
+  const __mmask8 mask = _mm512_test_epi64_mask(reinterpret_cast<__m512i>(x), reinterpret_cast<__m512i>(x));
+  _mm512_storeu_si512(out, _mm512_maskz_compress_epi64(mask, reinterpret_cast<__m512i>(indices)));
+  return static_cast<unsigned>(std::popcount(static_cast<unsigned>(mask)));
+}
+inline Lanes gatherLanes(const std::uint64_t* base, Lanes indices) {  // (masked: GCC 12 warns on the plain one)
+  return reinterpret_cast<Lanes>(
+      _mm512_mask_i64gather_epi64(_mm512_setzero_si512(), 0xff, reinterpret_cast<__m512i>(indices), base, 8));
+}
+inline void scatterLanes(std::uint64_t* base, Lanes indices, Lanes x) {
+  _mm512_i64scatter_epi64(base, reinterpret_cast<__m512i>(indices), reinterpret_cast<__m512i>(x), 8);
 }
 
 #include "nasch_vector_kernels.inc"

@@ -337,14 +337,17 @@ TEST(Nasch, FastMatchesReference) {
 // The one-pass vector kernels take whole blocks of whole vectors: a ring of 537 words has one (words
 // 256 .. 511; the first block has the wrapped halo's preset brakes, the last 25 words and a partial
 // word), one of 536 words two (the last in a staging copy). Every vmax they exist for, every count of
-// random words per 64 cells they take (K = 0 .. 4: p = 0, 1/2, 1/4, 3/4, 3/8, 9/16, 11/16, 5/16, with
-// each digit of P, 0 or 1, at each of the first positions) and the first they do not (K = 5: p = 9/32),
+// random words per 64 cells drawn in full (K = 0 .. 4: p = 0, 1/2, 1/4, 3/4, 3/8, 9/16, 11/16, 5/16,
+// with each digit of P, 0 or 1, at each of the first positions) and drawn until the cars are decided
+// (K = 5: p = 9/32; K = 32: p = 0.3, 0.1 and 1/4 + 2^-32, whose digits 2 .. 30 are 0), at a low
+// density and at a high one (more cars per word, more words left undecided after the first digits),
 // against the reference.
 TEST(Nasch, VectorBlocksMatchReference) {
   std::mt19937_64 rng(4242);
   for (const std::uint64_t cells : {64U * 536U + 5U, 64U * 536U}) {
     for (unsigned vmax = 1; vmax <= 16; ++vmax) {
-      for (const double p : {0.0, 0.5, 0.25, 0.75, 0.375, 0.5625, 0.6875, 0.3125, 0.28125}) {
+      for (const double p :
+           {0.0, 0.5, 0.25, 0.75, 0.375, 0.5625, 0.6875, 0.3125, 0.28125, 0.3, 0.1, 0.25 + std::ldexp(1.0, -32)}) {
         for (const double density : {0.2, 0.6}) {
           SCOPED_TRACE("cells " + std::to_string(cells) + ", vmax " + std::to_string(vmax) + ", p " +
                        std::to_string(p) + ", density " + std::to_string(density));
@@ -355,6 +358,30 @@ TEST(Nasch, VectorBlocksMatchReference) {
             expectMatchesReference(start, vmax, p, seed, 6, Kernel::Fast, isa);
             if (HasFatalFailure()) return;
           }
+        }
+      }
+    }
+  }
+}
+
+// Slow-to-start in the one-pass vector kernels (the braking masks drawn for the whole block first,
+// each car against P or P_slow by whether it stood still): a ring of 536 words (two whole blocks),
+// with P_slow above and below P, either of them with few random words or with 32, and P_slow = 1
+// (which goes to the four-pass kernel), against the reference.
+TEST(Nasch, VectorBlocksWithSlowToStartMatchReference) {
+  std::mt19937_64 rng(2718);
+  for (const unsigned vmax : {1U, 2U, 5U, 8U, 16U}) {
+    for (const auto& [p, pSlow] :
+         {std::pair{0.25, 0.75}, std::pair{0.3, 0.0}, std::pair{0.0, 0.3}, std::pair{0.1, 0.6}, std::pair{0.5, 1.0}}) {
+      for (const double density : {0.2, 0.6}) {
+        SCOPED_TRACE("vmax " + std::to_string(vmax) + ", p " + std::to_string(p) + ", p_slow " + std::to_string(pSlow) +
+                     ", density " + std::to_string(density));
+        const Cells start = randomCells(64U * 536U, density, vmax, rng);
+        const std::uint64_t seed = rng();
+        for (const convoy::Isa isa : variantsHere()) {
+          SCOPED_TRACE("kernel variant " + std::string(convoy::nameOf(isa)));
+          expectMatchesReference(start, vmax, p, seed, 6, Kernel::Fast, isa, pSlow);
+          if (HasFatalFailure()) return;
         }
       }
     }
