@@ -339,7 +339,7 @@ TEST(Nasch, FastMatchesReference) {
 // word), one of 536 words two (the last in a staging copy). Every vmax they exist for, every count of
 // random words per 64 cells drawn in full (K = 0 .. 4: p = 0, 1/2, 1/4, 3/4, 3/8, 9/16, 11/16, 5/16,
 // with each digit of P, 0 or 1, at each of the first positions) and drawn until the cars are decided
-// (K = 5: p = 9/32; K = 32: p = 0.3, 0.1 and 1/4 + 2^-32, whose digits 2 .. 30 are 0), at a low
+// (K = 5: p = 9/32; K = 32: p = 0.3 and 1/4 + 2^-32, whose digits 2 .. 30 are 0; K = 31: p = 0.1), at a low
 // density and at a high one (more cars per word, more words left undecided after the first digits),
 // against the reference.
 TEST(Nasch, VectorBlocksMatchReference) {
